@@ -1,0 +1,2 @@
+// Public API of @conduit-chat/console. Not built yet: see the package README.
+export {};

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { ERROR_CODE_LIST, type ErrorCode } from './errors.js';
+import { LIMITS } from './limits.js';
+import { cleanLine, cleanText, isEmail } from './sanitize.js';
+
+// Field schemas shared by the frames. Values are cleaned where they enter (STYLE.md
+// "Sanitise once"), so every parsed frame already holds single-line names and safe text.
+
+/** A single-line value of at most `max` code units, cleaned (may come out empty). */
+export const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((v) => cleanLine(v, max));
+
+/** A client message id (nanoid-like: letters, digits, `_`, `-`). */
+export const clientId = z
+  .string()
+  .min(1)
+  .max(LIMITS.idChars)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');
+
+/** A relay-issued session id or resume token. */
+export const token = z
+  .string()
+  .min(1)
+  .max(LIMITS.tokenChars)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');
+
+/** Chat text: cleaned, non-empty after trimming, at most `LIMITS.textChars`. */
+export const text = z
+  .string()
+  .max(LIMITS.textChars)
+  .transform(cleanText)
+  .refine((v) => v.length > 0, 'must not be empty');
+
+/** A visitor's e-mail: strict single address (CHECKLIST B7). */
+export const email = z
+  .string()
+  .max(LIMITS.emailChars)
+  .transform((v) => v.trim())
+  .refine(isEmail, 'must be a plain address like name@example.com');
+
+/** Display name. */
+export const name = line(LIMITS.nameChars);
+
+/** A URL as sent by a browser (the relay reduces it with `pageUrl`). */
+export const url = z.string().max(LIMITS.urlChars);
+
+/** Page title. */
+export const title = line(LIMITS.titleChars);
+
+/** Milliseconds since the Unix epoch. */
+export const epochMs = z.number().int().nonnegative();
+
+/** A per-session message sequence number (1, 2, 3, …). */
+export const seq = z.number().int().nonnegative();
+
+/** Custom info a site attaches to a visitor: flat, bounded, primitives only. */
+export const custom = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(LIMITS.customKeyChars)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'keys must be letters, digits, _ . or -'),
+    z.union([
+      line(LIMITS.customValueChars),
+      z.number().refine(Number.isFinite, 'must be finite'),
+      z.boolean(),
+    ]),
+  )
+  .refine((v) => Object.keys(v).length <= LIMITS.customFields, {
+    message: `at most ${LIMITS.customFields} fields`,
+  });
+
+/** The page a visitor is on. */
+export const page = z.object({ url, title });
+
+/** Browser facts the widget reports (no fingerprinting beyond these). */
+export const client = z.object({
+  lang: line(LIMITS.localeChars),
+  tz: line(LIMITS.localeChars),
+  screen: z.object({
+    w: z.number().int().min(0).max(LIMITS.screenPixels),
+    h: z.number().int().min(0).max(LIMITS.screenPixels),
+  }),
+});
+
+/** Who wrote a message. */
+export const author = z.enum(['visitor', 'operator']);
+
+/** Why a session ended. */
+export const endReason = z.enum(['visitor', 'operator', 'expired', 'shutdown', 'unknown', 'limit']);
+
+/** Stable error code (see `ERROR_CODES`). */
+export const errorCode = z.enum(ERROR_CODE_LIST as [ErrorCode, ...ErrorCode[]]);
+
+/** Widget settings the relay hands the widget in `welcome` (from the site config). */
+export const widgetSettings = z.object({
+  name: line(LIMITS.nameChars),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
+  position: z.enum(['left', 'right']).optional(),
+  greeting: line(LIMITS.customValueChars).optional(),
+  connect: z.enum(['on-open', 'on-load']).optional(),
+  preChat: z.enum(['off', 'optional', 'required']).optional(),
+});
+
+/** A person on the operator side as a visitor sees them. */
+export const operatorBadge = z.object({ name });
+
+/** What an operator sees of one visitor (the seed's "automatic technical data"). */
+export const visitorSnapshot = z.object({
+  session: token,
+  state: z.enum(['browsing', 'waiting', 'chatting', 'detached']),
+  owner: z.object({ id: token, name }).nullable(),
+  startedAt: epochMs,
+  waitingSince: epochMs.nullable(),
+  page: z.object({ url, title }),
+  pages: z.array(z.object({ url, title, at: epochMs })),
+  referrer: url,
+  name: name.optional(),
+  email: email.optional(),
+  custom: custom.optional(),
+  ip: z.string().max(64).optional(),
+  country: z.string().max(64).optional(),
+  city: z.string().max(128).optional(),
+  browser: z.string().max(128),
+  os: z.string().max(128),
+  device: z.string().max(64),
+  lang: z.string().max(LIMITS.localeChars),
+  tz: z.string().max(LIMITS.localeChars),
+  screen: z.object({ w: z.number().int(), h: z.number().int() }),
+  lastSeq: seq,
+});
+
+/** A canned response configured for the site. */
+export const canned = z.object({
+  shortcut: z
+    .string()
+    .max(40)
+    .regex(/^[a-z0-9_-]+$/),
+  text,
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { LIMITS } from './limits.js';
+import { parseFrame, withinDepth } from './schema.js';
+
+const codeOf = (raw: string | Uint8Array) => {
+  const r = parseFrame('visitor->relay', raw);
+  return r.ok ? 'ok' : r.error.code;
+};
+
+describe('parseFrame (CHECKLIST B12)', () => {
+  it('B12: rejects non-JSON with bad_json', () => {
+    for (const raw of ['', 'hello', '{t:"ping"}', '{"t":"ping"', "{'t':'ping'}", 'NaN']) {
+      expect(codeOf(raw), raw).toBe('bad_json');
+    }
+  });
+
+  it('B12: rejects JSON that is not an object with a string t', () => {
+    for (const raw of ['null', '42', '"ping"', '[{"t":"ping"}]', '{}', '{"t":7}', 'true']) {
+      expect(codeOf(raw), raw).toBe('not_object');
+    }
+  });
+
+  it('B12: rejects deeply nested JSON before parsing it', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(codeOf(deep.slice(0, LIMITS.frameBytes))).toBe('too_deep');
+    const nested = `{"t":"info","custom":${'{"a":'.repeat(8)}1${'}'.repeat(8)}}`;
+    expect(codeOf(nested)).toBe('too_deep');
+  });
+
+  it('B12: counts only structural brackets, not brackets inside strings', () => {
+    const text = `{"t":"msg","id":"m1","text":"${'[{'.repeat(50)}\\"]"}`;
+    expect(codeOf(text)).toBe('ok');
+    expect(withinDepth('{"a":"\\\\"}', 1)).toBe(true);
+  });
+
+  it('B12: rejects __proto__, constructor and prototype keys at any depth', () => {
+    const before = ({} as Record<string, unknown>).polluted;
+    for (const raw of [
+      '{"t":"info","__proto__":{"polluted":true}}',
+      '{"t":"info","custom":{"__proto__":{"polluted":true}}}',
+      '{"t":"info","constructor":{"prototype":{"polluted":true}}}',
+      '{"t":"info","custom":{"prototype":"x"}}',
+      '{"t":"info","custom":{"__pro\\u0074o__":"escaped"}}',
+    ]) {
+      expect(codeOf(raw), raw).toBe('forbidden_key');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBe(before);
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('B12: rejects wrong types with invalid_frame', () => {
+    for (const raw of [
+      '{"t":"msg","id":1,"text":"x"}',
+      '{"t":"msg","id":"m","text":["x"]}',
+      '{"t":"typing","on":"true"}',
+      '{"t":"hello","page":"x","client":{}}',
+      '{"t":"hello","lastSeq":-1,"page":{"url":"u","title":"t"},"client":{"lang":"en","tz":"UTC","screen":{"w":1,"h":1}}}',
+    ]) {
+      expect(codeOf(raw), raw).toBe('invalid_frame');
+    }
+  });
+
+  it('B12: rejects an unknown t with unknown_type', () => {
+    for (const raw of ['{"t":"hack"}', '{"t":"auth","key":"k"}', '{"t":""}', '{"t":"MSG"}']) {
+      expect(codeOf(raw), raw).toBe('unknown_type');
+    }
+  });
+
+  it('B12: rejects huge strings by size before parsing', () => {
+    const huge = `{"t":"msg","id":"m","text":"${'a'.repeat(LIMITS.frameBytes)}"}`;
+    expect(codeOf(huge)).toBe('too_large');
+    // Multi-byte text: few code units, many bytes.
+    const wide = `{"t":"msg","id":"m","text":"${'€'.repeat(LIMITS.frameBytes / 3 + 10)}"}`;
+    expect(codeOf(wide)).toBe('too_large');
+    expect(codeOf(new Uint8Array(LIMITS.frameBytes + 1))).toBe('too_large');
+  });
+
+  it('B12: rejects a text one character over the limit, accepts it at the limit', () => {
+    const at = JSON.stringify({ t: 'msg', id: 'm', text: 'x'.repeat(LIMITS.textChars) });
+    const over = JSON.stringify({ t: 'msg', id: 'm', text: 'x'.repeat(LIMITS.textChars + 1) });
+    expect(codeOf(at)).toBe('ok');
+    expect(codeOf(over)).toBe('invalid_frame');
+  });
+
+  it('B12: rejects 1e309 (Infinity) and non-integers where integers are due', () => {
+    const hello = (lastSeq: string) =>
+      `{"t":"hello","lastSeq":${lastSeq},"page":{"url":"https://a.example/","title":"t"},"client":{"lang":"en","tz":"UTC","screen":{"w":1,"h":1}}}`;
+    expect(codeOf(hello('1e309'))).toBe('invalid_frame');
+    expect(codeOf(hello('-1e309'))).toBe('invalid_frame');
+    expect(codeOf(hello('2.5'))).toBe('invalid_frame');
+    expect(codeOf(hello('2'))).toBe('ok');
+    expect(codeOf('{"t":"info","custom":{"n":1e309}}')).toBe('invalid_frame');
+  });
+
+  it('B12: rejects invalid UTF-8 in binary frames', () => {
+    const bytes = new Uint8Array([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    expect(codeOf(bytes)).toBe('bad_json');
+    expect(codeOf(new TextEncoder().encode('{"t":"ping"}'))).toBe('ok');
+  });
+
+  it('B12: never throws, whatever the input', () => {
+    const inputs: unknown[] = [
+      undefined,
+      null,
+      123,
+      {},
+      Symbol('x'),
+      '\u0000',
+      '{"t":"msg","id":"m","text":"\\ud800"}',
+    ];
+    for (const input of inputs) {
+      expect(() => parseFrame('operator->relay', input as string)).not.toThrow();
+      expect(parseFrame('operator->relay', input as string).ok).toBe(false);
+    }
+  });
+
+  it('cleans values where they enter: CR/LF and bidi controls leave names', () => {
+    const r = parseFrame(
+      'visitor->relay',
+      JSON.stringify({ t: 'info', name: 'Eve\r\nBcc: x@evil.example\u202e', email: 'e@x.example' }),
+    );
+    expect(r).toEqual({
+      ok: true,
+      frame: { t: 'info', name: 'EveBcc: x@evil.example', email: 'e@x.example' },
+    });
+  });
+});

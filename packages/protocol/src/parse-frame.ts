@@ -1,0 +1,126 @@
+import type { z } from 'zod';
+import { ERROR_CODES, type ErrorCode, type WireError } from './errors.js';
+import { operatorToRelay, relayToOperator, relayToVisitor, visitorToRelay } from './frames.js';
+import { LIMITS } from './limits.js';
+
+const SCHEMAS = {
+  'visitor->relay': visitorToRelay,
+  'relay->visitor': relayToVisitor,
+  'operator->relay': operatorToRelay,
+  'relay->operator': relayToOperator,
+} as const;
+
+/** Which way a frame travels; picks the union it is parsed against. */
+export type Direction = keyof typeof SCHEMAS;
+
+/** The frame type parsed for a direction. */
+export type FrameFor<D extends Direction> = z.output<(typeof SCHEMAS)[D]>;
+
+/** Result of `parseFrame`: never an exception. */
+export type ParseResult<D extends Direction> =
+  | { ok: true; frame: FrameFor<D> }
+  | { ok: false; error: WireError };
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+const fail = (code: ErrorCode, message: string = ERROR_CODES[code]) =>
+  ({ ok: false, error: { code, message } }) as const;
+
+/**
+ * Parses one inbound frame for `direction` and validates it against the protocol. Rejects
+ * oversized input before decoding, invalid UTF-8, non-JSON, nesting deeper than
+ * `LIMITS.jsonDepth`, `__proto__`/`constructor`/`prototype` keys, unknown `t` and invalid
+ * fields. Never throws.
+ * @example
+ * const r = parseFrame('visitor->relay', '{"t":"ping"}');
+ * if (r.ok) r.frame.t; // 'ping'
+ */
+export function parseFrame<D extends Direction>(
+  direction: D,
+  raw: string | ArrayBuffer | Uint8Array,
+  maxBytes: number = LIMITS.frameBytes,
+): ParseResult<D> {
+  try {
+    const textOrError = toText(raw, maxBytes);
+    if (typeof textOrError !== 'string') return textOrError;
+    if (!withinDepth(textOrError, LIMITS.jsonDepth)) return fail('too_deep');
+    let value: unknown;
+    try {
+      value = JSON.parse(textOrError);
+    } catch {
+      return fail('bad_json');
+    }
+    if (hasForbiddenKey(value)) return fail('forbidden_key');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return fail('not_object');
+    }
+    const t = (value as { t?: unknown }).t;
+    if (typeof t !== 'string') return fail('not_object');
+    const schema = SCHEMAS[direction];
+    const result = schema.safeParse(value);
+    if (result.success) return { ok: true, frame: result.data as FrameFor<D> };
+    const issue = result.error.issues[0];
+    if (issue?.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 't') {
+      return fail('unknown_type');
+    }
+    return fail('invalid_frame', describe(result.error));
+  } catch {
+    // Defensive: nothing above should throw, but a frame must never take the server down.
+    return fail('invalid_frame');
+  }
+}
+
+function toText(raw: string | ArrayBuffer | Uint8Array, maxBytes: number) {
+  if (typeof raw === 'string') {
+    // Code units ≤ UTF-8 bytes ≤ 3 × code units: only measure exactly when it could matter.
+    if (raw.length > maxBytes) return fail('too_large');
+    if (raw.length * 3 > maxBytes && encoder.encode(raw).byteLength > maxBytes) {
+      return fail('too_large');
+    }
+    return raw;
+  }
+  if (raw.byteLength > maxBytes) return fail('too_large');
+  try {
+    return decoder.decode(raw);
+  } catch {
+    return fail('bad_json', 'Frame is not valid UTF-8.');
+  }
+}
+
+/** Checks bracket nesting without parsing, skipping brackets inside strings. */
+export function withinDepth(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > maxDepth) return false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return true;
+}
+
+function hasForbiddenKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasForbiddenKey);
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return true;
+    if (hasForbiddenKey((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/** `path: message` of the first few issues, without echoing any input value. */
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(frame)'}: ${i.message}`)
+    .join('; ')
+    .slice(0, 200);
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { clamp, cleanLine, cleanText, isEmail, pageUrl } from './sanitize.js';
+
+describe('cleanLine', () => {
+  it('B6: removes CR, LF, NEL, U+2028 and U+2029', () => {
+    expect(cleanLine('a\r\nb\u0085c\u2028d\u2029e', 80)).toBe('abcde');
+  });
+
+  it('B19: removes bidi overrides and zero-width characters', () => {
+    expect(cleanLine('\u202eAda\u200b\u200d\u2066x\u2069\ufeff', 80)).toBe('Adax');
+  });
+
+  it('B19: clamps runs of combining marks', () => {
+    const zalgo = `Z${'\u0301'.repeat(10_000)}`;
+    expect(cleanLine(zalgo, 80)).toBe(`Z${'\u0301'.repeat(3)}`);
+  });
+
+  it('collapses whitespace, trims and cuts to the limit', () => {
+    expect(cleanLine('  a \t  b  ', 80)).toBe('a b');
+    expect(cleanLine('x'.repeat(100), 80)).toHaveLength(80);
+  });
+});
+
+describe('cleanText', () => {
+  it('keeps newlines and tabs, normalises CRLF, drops other controls', () => {
+    expect(cleanText(' a\r\nb\rc\td\u0000\u202e ')).toBe('a\nb\nc\td');
+  });
+});
+
+describe('clamp', () => {
+  it('never splits a surrogate pair', () => {
+    expect(clamp('ab😀', 3)).toBe('ab');
+    expect(clamp('ab😀', 4)).toBe('ab😀');
+  });
+});
+
+describe('isEmail (CHECKLIST B7)', () => {
+  it('accepts plain addresses', () => {
+    for (const ok of ['a@b.co', 'first.last+tag@mail.example.com', "o'brien@x.example"]) {
+      expect(isEmail(ok), ok).toBe(true);
+    }
+  });
+
+  it('B7: rejects address-parser tricks', () => {
+    for (const bad of [
+      '"x@evil y"@site.example',
+      'a@b(c)@evil.example',
+      'g: a@evil.example;',
+      'a@x.example, b@evil.example',
+      'a@x.example\r\nBcc: b@evil.example',
+      `${'('.repeat(10_000)}a@x.example`,
+      'a@[127.0.0.1]',
+      'a@localhost',
+      '<a@x.example>',
+      'a..b@x.example',
+      '.a@x.example',
+      'a@-x.example',
+      `${'a'.repeat(65)}@x.example`,
+      `a@${'b'.repeat(250)}.example`,
+      '',
+    ]) {
+      expect(isEmail(bad), bad.slice(0, 40)).toBe(false);
+    }
+  });
+});
+
+describe('pageUrl', () => {
+  it('keeps origin and path, drops query and fragment', () => {
+    expect(pageUrl('https://shop.example/p/1?email=a@b.c#top')).toBe('https://shop.example/p/1');
+    expect(pageUrl('https://shop.example/p?x=1', true)).toBe('https://shop.example/p?x=1');
+  });
+
+  it('refuses non-http(s) URLs', () => {
+    for (const bad of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'nope']) {
+      expect(pageUrl(bad)).toBe('');
+    }
+  });
+});

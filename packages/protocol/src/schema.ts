@@ -1,0 +1,47 @@
+// The zod side of the protocol: for the relay and for tests. Browser bundles import the
+// package root instead, which carries types and constants but not zod.
+
+export { visitorSnapshot, widgetSettings } from './fields.js';
+export {
+  offlineRequest,
+  operatorAccept,
+  operatorAuth,
+  operatorClose,
+  operatorInvite,
+  operatorMsg,
+  operatorPing,
+  operatorSync,
+  operatorToRelay,
+  operatorTyping,
+  relayAck,
+  relayEnded,
+  relayError,
+  relayGone,
+  relayInvite,
+  relayMsg,
+  relayOperatorAck,
+  relayOperatorError,
+  relayOperatorMsg,
+  relayOperators,
+  relayOperatorTyping,
+  relayPong,
+  relayQueued,
+  relayReady,
+  relayStatus,
+  relayToOperator,
+  relayToVisitor,
+  relayTyping,
+  relayVisitor,
+  relayWelcome,
+  visitorEnd,
+  visitorHello,
+  visitorInfo,
+  visitorMsg,
+  visitorOffline,
+  visitorPage,
+  visitorPing,
+  visitorToRelay,
+  visitorTyping,
+} from './frames.js';
+export type { Direction, FrameFor, ParseResult } from './parse-frame.js';
+export { parseFrame, withinDepth } from './parse-frame.js';

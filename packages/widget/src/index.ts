@@ -1,0 +1,2 @@
+// Public API of @conduit-chat/widget. Not built yet: see the package README.
+export {};
