@@ -1,0 +1,210 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { textReply } from './http-text.js';
+import type { Conn, Transport, TransportHandlers, TransportOptions } from './transport.js';
+
+// One contract every transport passes (model: hono's router `common.case.test.ts`).
+// Each implementation's test file calls `transportContract` with its factory.
+
+type Data = { id: number; path: string };
+type Factory = (handlers: TransportHandlers<Data>, options: TransportOptions) => Transport<Data>;
+
+const OPTIONS: TransportOptions = {
+  maxPayloadLength: 1024,
+  idleTimeoutSec: 0,
+  maxBackpressure: 64 * 1024,
+  maxBodyBytes: 256,
+};
+
+interface Events {
+  opened: Conn<Data>[];
+  messages: string[];
+  closes: number[];
+  drains: number;
+}
+
+/** Runs the transport contract against `factory`. */
+export function transportContract(name: string, factory: Factory): void {
+  describe(`transport contract: ${name}`, () => {
+    let transport: Transport<Data> | null = null;
+    const clients: Array<WebSocket | Socket> = [];
+    afterEach(async () => {
+      for (const c of clients.splice(0)) {
+        if (c instanceof WebSocket) {
+          if (c.readyState !== WebSocket.CONNECTING) c.terminate();
+        } else c.destroy();
+      }
+      await transport?.close();
+      transport = null;
+    });
+
+    async function start(overrides: Partial<TransportHandlers<Data>> = {}, options = OPTIONS) {
+      const events: Events = { opened: [], messages: [], closes: [], drains: 0 };
+      let nextId = 1;
+      const handlers: TransportHandlers<Data> = {
+        http: (req, body) =>
+          textReply(200, JSON.stringify({ ...req, body: body && Buffer.from(body).toString() })),
+        upgrade: (req) =>
+          req.path === '/refuse'
+            ? { accept: false, reply: textReply(403, 'origin not allowed') }
+            : { accept: true, data: { id: nextId++, path: req.path } },
+        open: (conn) => events.opened.push(conn),
+        message: (conn, data) => {
+          const text = Buffer.from(data).toString();
+          events.messages.push(text);
+          if (text === 'echo') conn.send(`echo:${conn.data.id}:${conn.data.path}`);
+          if (text.startsWith('close:')) conn.close(Number(text.slice(6)), 'bye');
+        },
+        drain: () => {
+          events.drains++;
+        },
+        close: (_conn, code) => events.closes.push(code),
+        ...overrides,
+      };
+      transport = factory(handlers, options);
+      const port = await transport.listen('127.0.0.1', 0);
+      return { port, events, base: `127.0.0.1:${port}` };
+    }
+
+    function client(url: string, options: WebSocket.ClientOptions = {}) {
+      const ws = new WebSocket(url, options);
+      ws.on('error', () => {});
+      clients.push(ws);
+      return ws;
+    }
+
+    async function until(check: () => boolean) {
+      for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(check()).toBe(true);
+    }
+
+    it('answers HTTP with status, headers and body, with the request copied', async () => {
+      const { base } = await start();
+      const res = await fetch(`http://${base}/healthz?x=1`, { headers: { 'X-Test': 'a' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      const seen = await res.json();
+      expect(seen).toMatchObject({ method: 'get', path: '/healthz', query: 'x=1', body: null });
+      expect(seen.headers['x-test']).toBe('a');
+      expect(seen.remote).toBe('127.0.0.1');
+    });
+
+    it('hands a POST body to the handler and refuses one over maxBodyBytes with 413', async () => {
+      const { base } = await start();
+      const ok = await fetch(`http://${base}/post`, { method: 'POST', body: 'hello' });
+      expect((await ok.json()).body).toBe('hello');
+      const big = await fetch(`http://${base}/post`, { method: 'POST', body: 'x'.repeat(1000) });
+      expect(big.status).toBe(413);
+    });
+
+    it('answers 500 when the handler throws or rejects, and keeps serving', async () => {
+      const { base } = await start({
+        http: (req) => {
+          if (req.path === '/throw') throw new Error('boom');
+          if (req.path === '/reject') return Promise.reject(new Error('boom'));
+          return new Promise((r) => setTimeout(() => r(textReply(202, 'later')), 10));
+        },
+      });
+      expect((await fetch(`http://${base}/throw`)).status).toBe(500);
+      expect((await fetch(`http://${base}/reject`)).status).toBe(500);
+      const later = await fetch(`http://${base}/async`);
+      expect([later.status, await later.text()]).toEqual([202, 'later']);
+    });
+
+    it('refuses an upgrade with the reply the handler chose', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/refuse`);
+      const [, res] = (await once(ws, 'unexpected-response')) as [unknown, { statusCode: number }];
+      expect(res.statusCode).toBe(403);
+      expect(events.opened).toHaveLength(0);
+    });
+
+    it('opens a socket with the upgrade data, echoes, and reports client closes', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/v1/visitor`);
+      await once(ws, 'open');
+      ws.send('echo');
+      const [reply] = await once(ws, 'message');
+      expect(String(reply)).toBe('echo:1:/v1/visitor');
+      expect([...(transport?.connections() ?? [])]).toHaveLength(1);
+      ws.close(4321);
+      await until(() => events.closes.length === 1);
+      expect(events.closes).toEqual([4321]);
+      expect([...(transport?.connections() ?? [])]).toHaveLength(0);
+    });
+
+    it('closes with the code the server chose', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/x`);
+      await once(ws, 'open');
+      ws.send('close:4003');
+      const [code] = await once(ws, 'close');
+      expect(code).toBe(4003);
+      await until(() => events.closes.length === 1);
+      expect(events.opened[0]?.closed).toBe(true);
+      expect(events.opened[0]?.send('late')).toBe('dropped');
+    });
+
+    it('B9: closes with 1009 on a frame over maxPayloadLength', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/x`);
+      await once(ws, 'open');
+      ws.send('x'.repeat(OPTIONS.maxPayloadLength + 1));
+      const [code] = await once(ws, 'close');
+      expect(code).toBe(1009);
+      expect(events.messages).toHaveLength(0);
+    });
+
+    it('B10: does not negotiate permessage-deflate', async () => {
+      const { base } = await start();
+      const ws = client(`ws://${base}/x`, { perMessageDeflate: true });
+      await once(ws, 'open');
+      expect(ws.extensions).toBe('');
+    });
+
+    it('reports backpressure, drops over maxBackpressure, and drains once the reader reads', async () => {
+      const { port, events } = await start(undefined, { ...OPTIONS, maxBackpressure: 256 * 1024 });
+      // A raw client that completes the handshake and then stops reading.
+      const socket = connect(port, '127.0.0.1');
+      clients.push(socket);
+      await once(socket, 'connect');
+      socket.write(
+        'GET /x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      await once(socket, 'data');
+      socket.pause();
+      await until(() => events.opened.length === 1);
+      const conn = events.opened[0] as Conn<Data>;
+      const chunk = 'y'.repeat(16 * 1024);
+      const results = new Set<string>();
+      for (let i = 0; i < 2000 && !results.has('dropped'); i++) results.add(conn.send(chunk));
+      expect(results.has('backpressure')).toBe(true);
+      expect(results.has('dropped')).toBe(true);
+      expect(conn.bufferedAmount()).toBeGreaterThan(0);
+      socket.resume();
+      socket.on('data', () => {});
+      await until(() => events.drains > 0);
+    });
+
+    it('keeps open sockets after stopListening and closes them on close()', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/x`);
+      await once(ws, 'open');
+      transport?.stopListening();
+      const refused = await fetch(`http://${base}/healthz`).then(
+        () => false,
+        () => true,
+      );
+      expect(refused).toBe(true);
+      ws.send('echo');
+      expect(String((await once(ws, 'message'))[0])).toBe('echo:1:/x');
+      const closed = once(ws, 'close');
+      await transport?.close();
+      await closed;
+      await until(() => events.closes.length === 1);
+    });
+  });
+}

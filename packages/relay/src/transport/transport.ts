@@ -1,0 +1,95 @@
+// The small surface the relay needs from a WebSocket + HTTP server. Two implementations
+// (uWebSockets.js and ws on node:http) run the same contract suite (transport.contract.ts).
+
+/** Which implementation carries the sockets. */
+export type TransportName = 'uws' | 'ws';
+
+/** An HTTP request (or upgrade request), copied out of the server's request object at once. */
+export interface HttpRequest {
+  /** Lower-case method: 'get', 'post', 'options', … */
+  method: string;
+  /** Path without the query string, e.g. '/v1/visitor'. */
+  path: string;
+  /** Raw query string without '?'. */
+  query: string;
+  /** Lower-case header names; repeated headers joined with ', '. */
+  headers: Record<string, string>;
+  /** Peer address as text (no proxy headers applied). */
+  remote: string;
+}
+
+/** A complete HTTP reply. */
+export interface HttpReply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+/** What an upgrade handler decides: accept with per-connection data, or refuse with a reply. */
+export type UpgradeDecision<D> = { accept: true; data: D } | { accept: false; reply: HttpReply };
+
+/** Outcome of `Conn.send`: written, buffered (wait for drain), or refused (over maxBackpressure). */
+export type SendResult = 'ok' | 'backpressure' | 'dropped';
+
+/** One open WebSocket. Valid from `open` to `close`; using it after close is a no-op. */
+export interface Conn<D> {
+  /** Per-connection state chosen at upgrade (STYLE.md: typed user data, not closures). */
+  readonly data: D;
+  /** Sends one text frame. */
+  send(text: string): SendResult;
+  /** Bytes waiting in the send buffer. */
+  bufferedAmount(): number;
+  /** Closes with a code and a short reason (a close frame is sent). */
+  close(code: number, reason?: string): void;
+  /** True once closed (by either side). */
+  readonly closed: boolean;
+}
+
+/** Callbacks the relay gives a transport. None of them may throw (the transport guards anyway). */
+export interface TransportHandlers<D> {
+  /** Plain HTTP request; `body` is set for POST/PUT (at most `maxBodyBytes`). */
+  http(req: HttpRequest, body: Uint8Array | null): HttpReply | Promise<HttpReply>;
+  /** WebSocket upgrade: decide synchronously before the handshake completes. */
+  upgrade(req: HttpRequest): UpgradeDecision<D>;
+  open(conn: Conn<D>): void;
+  message(conn: Conn<D>, data: ArrayBuffer, isBinary: boolean): void;
+  /** The send buffer has drained below the backpressure limit. */
+  drain(conn: Conn<D>): void;
+  /** Closed by either side, with the code seen (1006 when there was no close frame). */
+  close(conn: Conn<D>, code: number): void;
+}
+
+/** Options every transport honours. */
+export interface TransportOptions {
+  /** Largest inbound frame; larger ones close the socket with 1009. */
+  maxPayloadLength: number;
+  /** Seconds without traffic before a socket is dropped; pings keep live sockets alive. */
+  idleTimeoutSec: number;
+  /** Bytes a socket may buffer before `send` returns 'dropped'. */
+  maxBackpressure: number;
+  /** Largest HTTP request body; larger ones get 413. */
+  maxBodyBytes: number;
+  /** TLS certificate and key files; the transport serves https/wss when set. */
+  tls?: { cert: string; key: string };
+  /** Called when a handler threw (handlers should not; the server loop survives either way). */
+  onError?: (error: unknown) => void;
+}
+
+/** A running (or ready to run) server. */
+export interface Transport<D> {
+  readonly name: TransportName;
+  /** Starts listening; resolves with the bound port. */
+  listen(host: string, port: number): Promise<number>;
+  /** Stops accepting new connections; open sockets stay. */
+  stopListening(): void;
+  /** Open WebSocket connections. */
+  connections(): Iterable<Conn<D>>;
+  /** Stops listening and force-closes everything still open. */
+  close(): Promise<void>;
+}
+
+/** Builds a transport around handlers. */
+export type TransportFactory = <D>(
+  handlers: TransportHandlers<D>,
+  options: TransportOptions,
+) => Transport<D>;

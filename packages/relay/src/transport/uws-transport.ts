@@ -1,0 +1,222 @@
+import type { HttpResponse, HttpRequest as UwsRequest, WebSocket } from 'uWebSockets.js';
+import { normalizeAddress, safeReply, statusLine, textReply } from './http-text.js';
+import type { UwsModule } from './load-uws.js';
+import type {
+  Conn,
+  HttpReply,
+  HttpRequest,
+  SendResult,
+  Transport,
+  TransportHandlers,
+  TransportOptions,
+} from './transport.js';
+
+// uWebSockets.js rules (STYLE.md): copy everything out of `req` at once, `onAborted` on every
+// response, `cork` writes made after an await, never touch a socket after `close`, honour
+// `send()`'s result and `drain`.
+
+interface Slot<D> {
+  data: D;
+  conn: UwsConn<D> | null;
+}
+
+class UwsConn<D> implements Conn<D> {
+  closed = false;
+  constructor(
+    private readonly ws: WebSocket<Slot<D>>,
+    readonly data: D,
+  ) {}
+  send(text: string): SendResult {
+    if (this.closed) return 'dropped';
+    const r = this.ws.send(text, false, false);
+    return r === 1 ? 'ok' : r === 0 ? 'backpressure' : 'dropped';
+  }
+  bufferedAmount(): number {
+    return this.closed ? 0 : this.ws.getBufferedAmount();
+  }
+  close(code: number, reason = ''): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.end(code, reason);
+  }
+  /** Drops the TCP connection without a close frame (shutdown of what is left). */
+  terminate(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close();
+  }
+}
+
+/** How far past `maxPayloadLength` uWS buffers a frame so that we can answer it with 1009. */
+export const HARD_CAP_FACTOR = 4;
+
+/** uWS wants an idle timeout of 0 or 8…960 seconds; it checks at a 4-second granularity. */
+function idleSeconds(sec: number): number {
+  if (sec <= 0) return 0;
+  return Math.min(960, Math.max(8, Math.round(sec / 4) * 4));
+}
+
+function copyRequest(res: HttpResponse, req: UwsRequest): HttpRequest {
+  const headers: Record<string, string> = {};
+  req.forEach((key, value) => {
+    headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+  });
+  return {
+    method: req.getMethod(),
+    path: req.getUrl(),
+    query: req.getQuery() ?? '',
+    headers,
+    remote: normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString()),
+  };
+}
+
+function writeReply(res: HttpResponse, reply: HttpReply): void {
+  res.writeStatus(statusLine(reply.status));
+  for (const [key, value] of Object.entries(reply.headers ?? {})) res.writeHeader(key, value);
+  res.end(reply.body ?? '');
+}
+
+/** Builds the uWebSockets.js transport (plain App, or SSLApp when `tls` is set). */
+export function createUwsTransport<D>(
+  uws: UwsModule,
+  handlers: TransportHandlers<D>,
+  options: TransportOptions,
+): Transport<D> {
+  const app = options.tls
+    ? uws.SSLApp({ cert_file_name: options.tls.cert, key_file_name: options.tls.key })
+    : uws.App();
+  const open = new Set<UwsConn<D>>();
+  let listenSocket: unknown = null;
+  const guard = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      options.onError?.(error);
+    }
+  };
+
+  app.ws<Slot<D>>('/*', {
+    compression: uws.DISABLED,
+    // uWS cuts an over-limit frame without a close frame (the client sees 1006). It buffers up
+    // to this hard cap instead, and we close with 1009 ourselves (CHECKLIST B9); only frames
+    // beyond the cap are still cut.
+    maxPayloadLength: options.maxPayloadLength * HARD_CAP_FACTOR,
+    idleTimeout: idleSeconds(options.idleTimeoutSec),
+    maxBackpressure: options.maxBackpressure,
+    closeOnBackpressureLimit: 0,
+    sendPingsAutomatically: true,
+    upgrade(res, req, context) {
+      const request = copyRequest(res, req);
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      let decision: ReturnType<TransportHandlers<D>['upgrade']>;
+      try {
+        decision = handlers.upgrade(request);
+      } catch {
+        decision = { accept: false, reply: textReply(500, 'internal error') };
+      }
+      if (aborted) return;
+      if (!decision.accept) {
+        writeReply(res, decision.reply);
+        return;
+      }
+      // Extensions are passed through, but compression is DISABLED: uWS negotiates none (B10).
+      res.upgrade({ data: decision.data, conn: null }, key, protocol, extensions, context);
+    },
+    open(ws) {
+      const slot = ws.getUserData();
+      const conn = new UwsConn(ws, slot.data);
+      slot.conn = conn;
+      open.add(conn);
+      guard(() => handlers.open(conn));
+    },
+    message(ws, message, isBinary) {
+      const conn = ws.getUserData().conn;
+      if (!conn || conn.closed) return;
+      if (message.byteLength > options.maxPayloadLength) {
+        conn.close(1009, 'frame too large');
+        return;
+      }
+      guard(() => handlers.message(conn, message, isBinary));
+    },
+    drain(ws) {
+      const conn = ws.getUserData().conn;
+      if (conn && !conn.closed) guard(() => handlers.drain(conn));
+    },
+    close(ws, code) {
+      const slot = ws.getUserData();
+      const conn = slot.conn;
+      if (!conn) return;
+      conn.closed = true;
+      slot.conn = null;
+      open.delete(conn);
+      guard(() => handlers.close(conn, code));
+    },
+  });
+
+  app.any('/*', (res, req) => {
+    const request = copyRequest(res, req);
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    const respond = (reply: HttpReply) => {
+      if (aborted) return;
+      aborted = true; // answered: never touch `res` again
+      res.cork(() => writeReply(res, reply));
+    };
+    const run = (body: Uint8Array | null) => {
+      void safeReply(() => handlers.http(request, body)).then(respond);
+    };
+    if (request.method !== 'post' && request.method !== 'put') {
+      run(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    res.onData((chunk, isLast) => {
+      if (refused || aborted) return;
+      size += chunk.byteLength;
+      if (size > options.maxBodyBytes) {
+        refused = true;
+        respond(textReply(413, 'request body too large'));
+        return;
+      }
+      // The chunk is neutered after this callback: copy it.
+      chunks.push(Buffer.from(chunk.slice(0)));
+      if (isLast) run(new Uint8Array(Buffer.concat(chunks)));
+    });
+  });
+
+  return {
+    name: 'uws',
+    listen(host, port) {
+      return new Promise((resolve, reject) => {
+        app.listen(host, port, (socket) => {
+          if (!socket) {
+            reject(new Error(`uWS could not listen on ${host}:${port}`));
+            return;
+          }
+          listenSocket = socket;
+          resolve(uws.us_socket_local_port(socket as never));
+        });
+      });
+    },
+    stopListening() {
+      if (listenSocket) uws.us_listen_socket_close(listenSocket as never);
+      listenSocket = null;
+    },
+    connections: () => open,
+    async close() {
+      this.stopListening();
+      for (const conn of [...open]) conn.terminate();
+      (app as unknown as { close?: () => void }).close?.();
+    },
+  };
+}
