@@ -1,0 +1,45 @@
+import { MAIL_LIMITS } from './limits.js';
+
+// Dot-atom local part and a dotted hostname with a letter TLD only: no quoted strings,
+// comments, groups, lists, IP literals, whitespace or non-ASCII — everything an address parser
+// could be tricked by (CHECKLIST B7: `"x@evil y"@site`, `a@b(c)@evil`, `g: a@evil;`).
+const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+const EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+[A-Za-z]{2,63}$`);
+
+/**
+ * Strict e-mail check: `local@host.tld`, dot-atom local part of at most 64 characters, a dotted
+ * hostname, at most `MAIL_LIMITS.emailChars` in all. Rejects much that RFC 5322 allows, on
+ * purpose: a value it accepts parses to itself in every address parser.
+ * @example isStrictEmail('ada@example.com') // true
+ */
+export function isStrictEmail(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > MAIL_LIMITS.emailChars) return false;
+  const at = value.indexOf('@');
+  if (at < 1 || at > 64) return false;
+  return EMAIL.test(value);
+}
+
+/** A display name and an address, as nodemailer takes them (never re-parsed from a string). */
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+// `Name <addr>`, `"Name" <addr>` or a bare address; the name may not hold quotes or brackets.
+const NAMED = /^\s*(?:"([^"<>\\]*)"|([^"<>\\]*?))\s*<([^<>\s]+)>\s*$/;
+
+/**
+ * Parses the configured sender (`Conduit <chat@acme.example>` or `chat@acme.example`) strictly;
+ * returns undefined when it is not exactly one valid address.
+ */
+export function parseSender(value: string): MailAddress | undefined {
+  const bare = value.trim();
+  if (isStrictEmail(bare)) return { name: '', address: bare };
+  const match = NAMED.exec(value);
+  if (!match) return undefined;
+  const address = match[3] ?? '';
+  const name = (match[1] ?? match[2] ?? '').trim();
+  if (!isStrictEmail(address) || /[\r\n\u0085\u2028\u2029]/.test(name)) return undefined;
+  return { name, address };
+}

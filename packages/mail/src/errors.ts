@@ -1,0 +1,58 @@
+/**
+ * Stable error codes of the mail package. Codes never change meaning; messages are for people.
+ * Transport failures carry one of the `send_*` codes; configuration and job problems the rest.
+ */
+export const MAIL_ERROR_CODES = {
+  invalid_config: 'Mail configuration is invalid (from address, SMTP URL, limits or retry).',
+  invalid_job: 'The job is missing fields, has wrong types or invalid recipients.',
+  queue_full: 'The mail queue is at its job or byte limit; the job was refused.',
+  closed: 'The dispatcher is closed; the job was refused.',
+  send_permanent: 'The SMTP server rejected the message for good (5xx reply).',
+  send_transient: 'The SMTP server or the network failed for now (4xx reply, refused, timeout).',
+  send_ambiguous: 'The connection was lost after the message data was sent; it may have arrived.',
+  transport_closed: 'The transport is closed.',
+} as const;
+
+/** One of the stable mail error codes. */
+export type MailErrorCode = keyof typeof MAIL_ERROR_CODES;
+
+/** Every mail error code, in table order. */
+export const MAIL_ERROR_CODE_LIST = Object.keys(MAIL_ERROR_CODES) as MailErrorCode[];
+
+/** Base error of the mail package: a stable `code`, a human message, an optional `cause`. */
+export class MailError extends Error {
+  /** Stable string code from `MAIL_ERROR_CODES`. */
+  readonly code: MailErrorCode;
+
+  constructor(code: MailErrorCode, message: string = MAIL_ERROR_CODES[code], cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'MailError';
+    this.code = code;
+  }
+}
+
+/** How a failed send should be treated: never again, again later, or at most once more. */
+export type FailureKind = 'permanent' | 'transient' | 'ambiguous';
+
+/**
+ * A failed send, as a transport reports it. `detail` is a content-free code for logs: the SMTP
+ * reply code (e.g. `451`) or the network error code (e.g. `ECONNREFUSED`) — never the reply text,
+ * which can quote addresses.
+ */
+export class SendError extends MailError {
+  /** What the dispatcher does about it. */
+  readonly kind: FailureKind;
+  /** SMTP reply code when the server answered. */
+  readonly smtpCode: number | undefined;
+  /** Content-free code for logs. */
+  readonly detail: string;
+
+  constructor(kind: FailureKind, detail: string, smtpCode?: number, cause?: unknown) {
+    const code = `send_${kind}` as const;
+    super(code, `${MAIL_ERROR_CODES[code]} (${detail})`, cause);
+    this.name = 'SendError';
+    this.kind = kind;
+    this.detail = detail;
+    this.smtpCode = smtpCode;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Named limits of the mail package, with their defaults. Field caps mirror the wire protocol's
+ * limits (the relay enforces those first); the mail package re-applies them because it depends
+ * on nothing of ours and must stay safe on its own.
+ */
+export const MAIL_LIMITS = {
+  /** Jobs held at once (queued, in flight, waiting for a retry); more are refused. */
+  maxJobs: 1000,
+  /** Bytes of rendered mail held at once; more are refused. */
+  maxBytes: 64 * 1024 * 1024,
+  /** Sends in flight at once (the SMTP pool queues the rest on its connections). */
+  concurrency: 16,
+  /** Recipients per job (from the site's configuration). */
+  maxRecipients: 20,
+  /** Transcript lines rendered; older ones are cut with an explicit marker (B24). */
+  maxMessages: 2000,
+  /** Rendered text + HTML body of one mail, in bytes; older lines are cut to fit (B24). */
+  maxBodyBytes: 2 * 1024 * 1024,
+  /** Chat or offline message text, in UTF-16 code units. */
+  textChars: 4000,
+  /** Visitor, operator or site name. */
+  nameChars: 80,
+  /** E-mail address (RFC 5321 path limit). */
+  emailChars: 254,
+  /** URL (page, referrer). */
+  urlChars: 2048,
+  /** Page title. */
+  titleChars: 300,
+  /** Subject line. */
+  subjectChars: 200,
+  /** Custom info fields shown per visitor, and their key and value lengths. */
+  customFields: 20,
+  customKeyChars: 40,
+  customValueChars: 500,
+  /** Pages listed in the technical data (newest kept). */
+  pages: 50,
+  /** Job id and site id. */
+  idChars: 128,
+  /** Short technical values (browser, OS, device, language, time zone, country, city, IP). */
+  shortChars: 120,
+} as const;
+
+/** The limit table's type. */
+export type MailLimits = typeof MAIL_LIMITS;
