@@ -1,0 +1,286 @@
+import { createRequire } from 'node:module';
+import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
+import { cleanLine } from '@conduit-chat/protocol';
+import Bowser from 'bowser';
+import maxmind, { type Reader, type Response } from 'maxmind';
+
+/** Longest User-Agent parsed; the rest is cut first (real UAs are < 300 chars, junk can be 64 KB). */
+export const UA_MAX_CHARS = 512;
+
+/** User-Agent parses kept in the LRU: most visitors share a handful of browsers. */
+export const UA_CACHE_ENTRIES = 256;
+
+/** Decoded database records cached by `maxmind` (per database; records, not addresses). */
+export const GEO_CACHE_ENTRIES = 4096;
+
+/** `X-Forwarded-For` entries examined from the right before giving up on the header. */
+export const FORWARDED_MAX_ENTRIES = 16;
+
+/** Stable codes of the errors `createTechLookup` throws. */
+export const TECH_ERROR_CODES = {
+  geo_db_missing: 'The IP location database file does not exist.',
+  geo_db_unreadable: 'The IP location database file cannot be read or is not an mmdb file.',
+} as const;
+
+/** A database could not be opened; `code` is stable, `cause` is the underlying error. */
+export class TechLookupError extends Error {
+  override readonly name = 'TechLookupError';
+  constructor(
+    readonly code: keyof typeof TECH_ERROR_CODES,
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${TECH_ERROR_CODES[code]} (${file})`, options);
+  }
+}
+
+/** A visitor's device class, as an operator sees it. */
+export type Device = 'desktop' | 'mobile' | 'tablet' | 'bot' | 'unknown';
+
+/** The technical data the relay keeps about a visitor (DESIGN.md "Session lifecycle"). */
+export interface TechData {
+  ip: string;
+  country?: string;
+  city?: string;
+  browser: string;
+  os: string;
+  device: Device;
+}
+
+/** Turns a connection's address and User-Agent into `TechData`. */
+export interface TechLookup {
+  lookup(input: { ip: string; userAgent: string; anonymize: boolean }): TechData;
+}
+
+/** Options of `createTechLookup`. */
+export interface TechLookupOptions {
+  /** An mmdb with city names (DB-IP city lite, ip-location-db `dbip-city-mmdb` or MaxMind layout). */
+  cityDb?: string;
+}
+
+// IANA special-purpose ranges: none of them locates a person, and the embedded database
+// wrongly assigns countries to some (192.168.0.0/16 and 203.0.113.0/24 come back as AU).
+const NOT_PUBLIC = new BlockList();
+for (const cidr of [
+  '0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24',
+  '192.0.2.0/24 192.88.99.0/24 192.168.0.0/16 198.18.0.0/15 198.51.100.0/24 203.0.113.0/24',
+  '224.0.0.0/4 240.0.0.0/4 ::/127 64:ff9b:1::/48 100::/64 2001::/23 2001:db8::/32 3fff::/20',
+  'fc00::/7 fe80::/10 ff00::/8',
+].flatMap((line) => line.split(' '))) {
+  const [net = '', bits = ''] = cidr.split('/');
+  NOT_PUBLIC.addSubnet(net, Number(bits), isIPv4(net) ? 'ipv4' : 'ipv6');
+}
+
+/** The eight 16-bit words of a valid IPv6 address (zone already removed). */
+function ipv6Words(ip: string): number[] {
+  let head = ip;
+  const tail: number[] = [];
+  const lastColon = ip.lastIndexOf(':');
+  if (ip.includes('.', lastColon)) {
+    const [a = 0, b = 0, c = 0, d = 0] = ip
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
+    tail.push((a << 8) | b, (c << 8) | d);
+    head = ip.endsWith('::', lastColon + 1) ? ip.slice(0, lastColon + 1) : ip.slice(0, lastColon);
+  }
+  const [left = '', right] = head.split('::');
+  const hex = (part: string) => (part === '' ? [] : part.split(':').map((w) => parseInt(w, 16)));
+  const l = hex(left);
+  const r = right === undefined ? [] : hex(right);
+  const gap = 8 - l.length - r.length - tail.length;
+  return [...l, ...new Array<number>(gap).fill(0), ...r, ...tail];
+}
+
+/** RFC 5952 text: lower case, no leading zeros, the longest run (≥ 2) of zero words as `::`. */
+function formatIpv6(words: number[]): string {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j === i ? i + 1 : j;
+  }
+  const text = words.map((w) => w.toString(16));
+  if (best < 0) return text.join(':');
+  return `${text.slice(0, best).join(':')}::${text.slice(best + bestLen).join(':')}`;
+}
+
+/**
+ * Returns the canonical text of an address, IPv4-mapped IPv6 as IPv4, or '' when invalid.
+ * @example normalizeIp('0000:0000:0000:0000:0000:ffff:7f00:0001') // '127.0.0.1'
+ */
+export function normalizeIp(ip: string): string {
+  if (isIPv4(ip)) return ip;
+  const bare = ip.split('%')[0] ?? '';
+  if (!isIPv6(bare)) return '';
+  const w = ipv6Words(bare);
+  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) {
+    const [hi = 0, lo = 0] = w.slice(6);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return formatIpv6(w);
+}
+
+/**
+ * Removes the host part of an address: IPv4 keeps /24, IPv6 keeps /48; '' for invalid input.
+ * @example anonymizeIp('203.0.113.77') // '203.0.113.0'
+ * @example anonymizeIp('2001:db8:85a3:8d3:1319:8a2e:370:7348') // '2001:db8:85a3::'
+ */
+export function anonymizeIp(ip: string): string {
+  const addr = normalizeIp(ip);
+  if (addr === '') return '';
+  if (isIPv4(addr)) return `${addr.slice(0, addr.lastIndexOf('.'))}.0`;
+  const words = ipv6Words(addr);
+  return formatIpv6([...words.slice(0, 3), 0, 0, 0, 0, 0]);
+}
+
+/** One `X-Forwarded-For` entry as an address: allows `[v6]:port` and `v4:port` forms. */
+function forwardedEntry(entry: string): string {
+  const s = entry.trim();
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
+  if (bracket) return normalizeIp(bracket[1] ?? '');
+  const v4port = /^([\d.]+):\d+$/.exec(s);
+  return normalizeIp(v4port ? (v4port[1] ?? '') : s);
+}
+
+/**
+ * Returns the visitor's address: the socket's, or with `trustProxy` the right-most valid
+ * `X-Forwarded-For` entry. Right-most, because each proxy appends the address it was
+ * connected from: only the last entry was written by our own proxy, everything to its left
+ * came from the client and can be forged. (This assumes one trusted proxy in front.)
+ * @example clientIp({ remote: '10.0.0.2', forwardedFor: '6.6.6.6, 198.51.100.7', trustProxy: true }) // '198.51.100.7'
+ */
+export function clientIp(input: {
+  remote: string;
+  forwardedFor?: string | undefined;
+  trustProxy: boolean;
+}): string {
+  const remote = normalizeIp(input.remote);
+  if (!input.trustProxy || !input.forwardedFor) return remote;
+  let rest = input.forwardedFor;
+  for (let i = 0; i < FORWARDED_MAX_ENTRIES && rest !== ''; i++) {
+    const comma = rest.lastIndexOf(',');
+    const found = forwardedEntry(rest.slice(comma + 1));
+    if (found !== '') return found;
+    rest = comma < 0 ? '' : rest.slice(0, comma);
+  }
+  return remote;
+}
+
+type UaData = Pick<TechData, 'browser' | 'os' | 'device'>;
+
+const BROWSER_NAMES: Record<string, string> = {
+  'Microsoft Edge': 'Edge',
+  'Samsung Internet for Android': 'Samsung Internet',
+  'Internet Explorer': 'IE',
+};
+const DEVICES = new Set<string>(['desktop', 'mobile', 'tablet', 'bot']);
+
+/** Browser, OS and device of a User-Agent (already cut to `UA_MAX_CHARS`). */
+function parseUa(ua: string): UaData {
+  if (ua.trim() === '') return { browser: 'unknown', os: 'unknown', device: 'unknown' };
+  const { browser, os, platform } = Bowser.parse(ua);
+  const major = (v: string | undefined) => /^\d+/.exec(v ?? '')?.[0];
+  const name = browser.name ? (BROWSER_NAMES[browser.name] ?? browser.name) : '';
+  const bVersion = major(browser.version);
+  let osText = os.name ?? '';
+  // macOS stays bare: Safari and Chrome freeze the version at 10.15.7, so it would mislead.
+  if (os.name === 'Windows' && os.versionName) osText += ` ${os.versionName}`;
+  else if (os.name !== 'macOS' && major(os.version)) osText += ` ${major(os.version)}`;
+  const device = platform.type && DEVICES.has(platform.type) ? platform.type : 'unknown';
+  return {
+    // The generic fallback copies text out of the UA: clean it like any visitor input.
+    browser: cleanLine(bVersion && name ? `${name} ${bVersion}` : name, 64) || 'unknown',
+    os: cleanLine(osText, 64) || 'unknown',
+    device: device as Device,
+  };
+}
+
+interface GeoRecord {
+  country_code?: unknown;
+  country?: { iso_code?: unknown };
+  city?: unknown;
+}
+
+/** The ISO 3166 alpha-2 code and city name a record holds, whichever mmdb layout it uses. */
+function fromRecord(rec: GeoRecord | null): { country?: string; city?: string } {
+  if (!rec || typeof rec !== 'object') return {};
+  const out: { country?: string; city?: string } = {};
+  const cc = rec.country_code ?? rec.country?.iso_code;
+  if (typeof cc === 'string' && /^[A-Z]{2}$/.test(cc)) out.country = cc;
+  const c = rec.city as { names?: { en?: unknown } } | string | undefined;
+  const city = typeof c === 'string' ? c : c?.names?.en;
+  if (typeof city === 'string' && cleanLine(city, 128) !== '') out.city = cleanLine(city, 128);
+  return out;
+}
+
+async function openDb(file: string): Promise<Reader<Response>> {
+  try {
+    return await maxmind.open<Response>(file, { cache: { max: GEO_CACHE_ENTRIES } });
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new TechLookupError(missing ? 'geo_db_missing' : 'geo_db_unreadable', file, {
+      cause: err,
+    });
+  }
+}
+
+/** Path of the embedded country database (CC0 package, IPv4 and IPv6 in one file). */
+export const COUNTRY_DB_FILE = createRequire(import.meta.url).resolve(
+  '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb',
+);
+
+/**
+ * Opens the embedded country database (and `cityDb` when given) once and returns a lookup.
+ * Throws `TechLookupError` (`geo_db_missing` / `geo_db_unreadable`) when a file cannot be used.
+ * @example
+ * const tech = await createTechLookup();
+ * tech.lookup({ ip: '8.8.8.8', userAgent: req.ua, anonymize: true });
+ * // { ip: '8.8.8.0', country: 'US', browser: 'Chrome 130', os: 'Windows 10', device: 'desktop' }
+ */
+export async function createTechLookup(options: TechLookupOptions = {}): Promise<TechLookup> {
+  const countries = await openDb(COUNTRY_DB_FILE);
+  const cities = options.cityDb === undefined ? undefined : await openDb(options.cityDb);
+  const uaCache = new Map<string, UaData>();
+
+  const geo = (addr: string) => {
+    if (addr === '' || NOT_PUBLIC.check(addr, isIP(addr) === 4 ? 'ipv4' : 'ipv6')) return {};
+    try {
+      // The country always comes from the embedded database, so it is the same with or without
+      // a city database; the city database adds only the city.
+      const { country } = fromRecord(countries.get(addr) as GeoRecord | null);
+      const { city } = cities ? fromRecord(cities.get(addr) as GeoRecord | null) : {};
+      const out: { country?: string; city?: string } = {};
+      if (country) out.country = country;
+      if (city) out.city = city;
+      return out;
+    } catch {
+      return {}; // A corrupt record must not cost the visitor their chat.
+    }
+  };
+
+  const ua = (raw: string): UaData => {
+    const key = raw.length > UA_MAX_CHARS ? raw.slice(0, UA_MAX_CHARS) : raw;
+    let hit = uaCache.get(key);
+    if (hit) uaCache.delete(key);
+    else {
+      try {
+        hit = parseUa(key);
+      } catch {
+        hit = { browser: 'unknown', os: 'unknown', device: 'unknown' };
+      }
+      if (uaCache.size >= UA_CACHE_ENTRIES) uaCache.delete(uaCache.keys().next().value as string);
+    }
+    uaCache.set(key, hit); // Re-inserting moves the entry to the young end of the Map.
+    return hit;
+  };
+
+  return {
+    lookup({ ip, userAgent, anonymize }) {
+      const addr = normalizeIp(ip);
+      return { ip: anonymize ? anonymizeIp(addr) : addr, ...geo(addr), ...ua(userAgent) };
+    },
+  };
+}
