@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { isEmail, LIMITS } from '@conduit-chat/protocol';
+import { relayReady, widgetSettings } from '@conduit-chat/protocol/schema';
+import { z } from 'zod';
+import { RelayError } from './errors.js';
+
+// The relay's configuration contract (DESIGN.md "Running the relay"): every field but `sites`
+// has a default; a file is validated with safeParse and every issue is reported.
+
+const email = z.string().refine(isEmail, 'must be a plain address like name@example.com');
+const recipients = z.object({ to: z.array(email).min(1).max(20) });
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -');
+const displayName = z.string().trim().min(1).max(LIMITS.nameChars);
+
+/** An exact origin: `scheme://host[:port]`, http or https, nothing after it. */
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'must be an exact origin like https://www.example.com (no path, no trailing slash)');
+
+const operator = z.object({
+  id,
+  name: displayName,
+  key: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" + 64 lower-case hex (conduit-relay key)'),
+});
+
+const site = z
+  .object({
+    id,
+    name: displayName,
+    origins: z.array(origin).min(1),
+    operators: z.array(operator).default([]),
+    transcripts: recipients.optional(),
+    offline: recipients.optional(),
+    /** When the widget connects: on first open (default) or on page load (visitor monitoring). */
+    connect: z.enum(['on-open', 'on-load']).default('on-open'),
+    anonymizeIp: z.boolean().default(true),
+    /** Keep query strings of page URLs (they may carry personal data, so off by default). */
+    keepQuery: z.boolean().default(false),
+    preChat: z.enum(['off', 'optional', 'required']).default('off'),
+    widget: widgetSettings.pick({ color: true, position: true, greeting: true }).prefault({}),
+    canned: z.array(relayReady.shape.canned.element).max(200).default([]),
+  })
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.operators.forEach((op, i) => {
+      if (seen.has(op.id)) {
+        ctx.addIssue({ code: 'custom', path: ['operators', i, 'id'], message: 'duplicate id' });
+      }
+      seen.add(op.id);
+    });
+  });
+
+const mail = z.union([
+  z.object({ transport: z.literal('log') }),
+  z.object({
+    transport: z.literal('smtp').default('smtp'),
+    from: z.string().min(3).max(200).default('Conduit <conduit@localhost>'),
+    smtp: z.url({ protocol: /^smtps?$/ }),
+  }),
+]);
+
+/** Session limits (see README "Limits"). */
+const session = z.object({
+  graceMs: z.number().int().min(0).max(3_600_000).default(10_000),
+  historyCap: z.number().int().min(1).max(100_000).default(500),
+  maxPerSite: z.number().int().min(1).default(1000),
+});
+
+/** Connection limits (see README "Limits"). */
+const limits = z.object({
+  handshakeTimeoutMs: z.number().int().min(10).default(10_000),
+  idleTimeoutSec: z.number().min(0).max(960).default(60),
+  connectionsPerAddress: z.number().int().min(1).default(20),
+  rate: z.number().positive().default(10),
+  burst: z.number().int().min(1).default(40),
+  floodClose: z.number().int().min(1).default(100),
+  badFrames: z.number().int().min(1).default(10),
+  maxBackpressureBytes: z
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(256 * 1024),
+  pagesCap: z.number().int().min(1).default(50),
+  shutdownDrainMs: z.number().int().min(0).default(10_000),
+});
+
+/** The relay configuration schema; `z.input` is what a file holds, `z.output` what runs. */
+export const configSchema = z
+  .object({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.number().int().min(0).max(65_535).default(8080),
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    transport: z.enum(['uws', 'ws']).default('uws'),
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    trustProxy: z.boolean().default(false),
+    sites: z.array(site).min(1),
+    mail: mail.prefault({ transport: 'log' }),
+    session: session.prefault({}),
+    limits: limits.prefault({}),
+    cluster: z.object({ redisUrl: z.url().optional() }).prefault({}),
+    /** Demo mode: serve /demo/ and allow the listening address as an origin of site `demo`. */
+    demo: z.boolean().default(false),
+    /** Development: the log mail transport prints content. */
+    dev: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.sites.forEach((s, i) => {
+      if (seen.has(s.id)) {
+        ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: 'duplicate site id' });
+      }
+      seen.add(s.id);
+    });
+  });
+
+/** A validated configuration, every default filled in. */
+export type RelayConfig = z.output<typeof configSchema>;
+/** A configuration as written in a file or passed to `startRelay`. */
+export type RelayConfigInput = z.input<typeof configSchema>;
+/** One site of the configuration. */
+export type SiteConfig = RelayConfig['sites'][number];
+
+/** Validates `input`; throws `RelayError('config_invalid')` listing every issue as `path: message`. */
+export function parseConfig(input: unknown): RelayConfig {
+  const result = configSchema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+  );
+  throw new RelayError('config_invalid', `invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Environment variables that override the file (DESIGN.md). */
+export interface ConfigEnv {
+  CONDUIT_PORT?: string | undefined;
+  CONDUIT_HOST?: string | undefined;
+  CONDUIT_SMTP_URL?: string | undefined;
+  CONDUIT_REDIS_URL?: string | undefined;
+}
+
+/** Applies `CONDUIT_*` overrides to a raw config object (before validation). */
+export function applyEnv(raw: Record<string, unknown>, env: ConfigEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  if (env.CONDUIT_PORT !== undefined && env.CONDUIT_PORT !== '') {
+    const port = Number(env.CONDUIT_PORT);
+    out.port = Number.isFinite(port) ? port : env.CONDUIT_PORT;
+  }
+  if (env.CONDUIT_HOST) out.host = env.CONDUIT_HOST;
+  if (env.CONDUIT_SMTP_URL) {
+    const mailRaw = isRecord(raw.mail) && raw.mail.transport !== 'log' ? raw.mail : {};
+    out.mail = { ...mailRaw, smtp: env.CONDUIT_SMTP_URL };
+  }
+  if (env.CONDUIT_REDIS_URL) {
+    out.cluster = {
+      ...(isRecord(raw.cluster) ? raw.cluster : {}),
+      redisUrl: env.CONDUIT_REDIS_URL,
+    };
+  }
+  return out;
+}
+
+/** Reads a JSON config file, applies env overrides and validates it. */
+export function loadConfigFile(file: string, env: ConfigEnv = process.env): RelayConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RelayError('config_unreadable', `cannot read ${file}: ${reason}`, error);
+  }
+  if (!isRecord(raw))
+    throw new RelayError('config_invalid', 'invalid configuration:\n(root): must be an object');
+  return parseConfig(applyEnv(raw, env));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,341 @@
+import { nanoid } from 'nanoid';
+
+// The volatile heart of the relay (DESIGN.md "Session lifecycle"): sessions, resume tokens,
+// per-site indexes and operator handles, in maps and nothing else. Pure: no sockets, no JSON,
+// no mail. `C` is an opaque connection handle the store only holds and hands back.
+
+/** Lifecycle of a session: active (socket attached) ⇄ detached (grace timer) → ended. */
+export type SessionState = 'active' | 'detached' | 'ended';
+
+/** A chat message as kept in a session's history. */
+export interface StoredMessage {
+  seq: number;
+  id: string;
+  from: 'visitor' | 'operator';
+  name?: string;
+  text: string;
+  at: number;
+}
+
+/** A page the visitor viewed (URL already reduced by `pageUrl`). */
+export interface PageView {
+  url: string;
+  title: string;
+  at: number;
+}
+
+/** Technical data about the visitor (IP anonymised where the site wants it). */
+export interface SessionTech {
+  ip: string;
+  country?: string;
+  city?: string;
+  browser: string;
+  os: string;
+  device: string;
+  lang: string;
+  tz: string;
+  screen: { w: number; h: number };
+  referrer: string;
+}
+
+/** What the visitor told us (pre-chat form, `identify()`). */
+export interface SessionInfo {
+  name?: string;
+  email?: string;
+  custom?: Record<string, string | number | boolean>;
+}
+
+/** A system line for the transcript ("Ada joined"). */
+export interface SessionNote {
+  text: string;
+  at: number;
+}
+
+/** One visitor session. Mutated only through the store (and the hub's display fields). */
+export interface Session<C> {
+  readonly id: string;
+  readonly token: string;
+  readonly siteId: string;
+  state: SessionState;
+  conn: C | null;
+  readonly startedAt: number;
+  lastSeq: number;
+  history: StoredMessage[];
+  /** Messages dropped from the start of the history by the cap. */
+  truncated: number;
+  owner: { id: string; name: string } | null;
+  /** Names of operators who took part (for the transcript). */
+  participants: string[];
+  waitingSince: number | null;
+  pages: PageView[];
+  tech: SessionTech;
+  info: SessionInfo;
+  notes: SessionNote[];
+  /** Client message ids seen (`v:`/`o:` prefix) → seq, for de-duplication; bounded by the cap. */
+  ids: Map<string, number>;
+  graceTimer: ReturnType<typeof setTimeout> | null;
+  /** Throttle timer of visitor upserts to operators (owned by the hub, cleared at end). */
+  upsertTimer: ReturnType<typeof setTimeout> | null;
+  lastUpsertAt: number;
+}
+
+/** Store limits (README "Limits"). */
+export interface SessionStoreOptions<C> {
+  /** How long a detached session waits for a resume; 0 ends it at once. */
+  graceMs: number;
+  /** Messages kept per session. */
+  historyCap: number;
+  /** Live sessions per site. */
+  maxPerSite: number;
+  /** Pages kept per session. */
+  pagesCap: number;
+  /** System notes kept per session. */
+  notesCap?: number;
+  /** Called when a detached session's grace window passed; the caller ends it. */
+  onGraceExpired: (session: Session<C>) => void;
+  /** Epoch milliseconds (timestamps shown to people); timers use the monotonic event loop. */
+  now?: () => number;
+}
+
+/** Map sizes, for tests and metrics (CHECKLIST F12: all zero once every session ended). */
+export interface SessionStoreStats {
+  sessions: number;
+  tokens: number;
+  siteIndexes: number;
+  siteEntries: number;
+  operatorSites: number;
+  operators: number;
+  graceTimers: number;
+}
+
+/** Input of `create`. */
+export interface NewSession<C> {
+  siteId: string;
+  conn: C;
+  tech: SessionTech;
+  page: { url: string; title: string };
+  info?: SessionInfo;
+}
+
+/** Default number of system notes kept per session. */
+export const NOTES_CAP = 50;
+
+/** The session store; see `createSessionStore`. */
+export type SessionStore<C> = ReturnType<typeof createSessionStore<C>>;
+
+/** Creates an empty store. */
+export function createSessionStore<C>(options: SessionStoreOptions<C>) {
+  const now = options.now ?? Date.now;
+  const notesCap = options.notesCap ?? NOTES_CAP;
+  const sessions = new Map<string, Session<C>>();
+  const tokens = new Map<string, Session<C>>();
+  const bySite = new Map<string, Set<Session<C>>>();
+  const operators = new Map<string, Set<C>>();
+  let graceTimers = 0;
+
+  function clearGrace(session: Session<C>) {
+    if (session.graceTimer) {
+      clearTimeout(session.graceTimer);
+      session.graceTimer = null;
+      graceTimers--;
+    }
+  }
+
+  const store = {
+    /** Creates an active session attached to `conn`; null when the site is full. */
+    create(input: NewSession<C>): Session<C> | null {
+      const siteSessions = bySite.get(input.siteId);
+      if (siteSessions && siteSessions.size >= options.maxPerSite) return null;
+      const at = now();
+      const session: Session<C> = {
+        id: nanoid(),
+        token: nanoid(32),
+        siteId: input.siteId,
+        state: 'active',
+        conn: input.conn,
+        startedAt: at,
+        lastSeq: 0,
+        history: [],
+        truncated: 0,
+        owner: null,
+        participants: [],
+        waitingSince: null,
+        pages: [{ url: input.page.url, title: input.page.title, at }],
+        tech: input.tech,
+        info: input.info ?? {},
+        notes: [],
+        ids: new Map(),
+        graceTimer: null,
+        upsertTimer: null,
+        lastUpsertAt: 0,
+      };
+      sessions.set(session.id, session);
+      tokens.set(session.token, session);
+      if (siteSessions) siteSessions.add(session);
+      else bySite.set(input.siteId, new Set([session]));
+      return session;
+    },
+
+    /** The live session with this id, if any. */
+    get(id: string): Session<C> | undefined {
+      return sessions.get(id);
+    },
+
+    /** The live session this resume token belongs to, if any. */
+    byToken(token: string): Session<C> | undefined {
+      return tokens.get(token);
+    },
+
+    /** Live sessions of a site. */
+    ofSite(siteId: string): Iterable<Session<C>> {
+      return bySite.get(siteId) ?? [];
+    },
+
+    /** Every live session. */
+    all(): Iterable<Session<C>> {
+      return sessions.values();
+    },
+
+    /** Attaches a (new) socket; returns the one it replaces, if any (closed by the caller). */
+    attach(session: Session<C>, conn: C): C | null {
+      if (session.state === 'ended') return null;
+      clearGrace(session);
+      const previous = session.conn !== conn ? session.conn : null;
+      session.conn = conn;
+      session.state = 'active';
+      return previous;
+    },
+
+    /**
+     * Detaches `conn` if it is the session's socket and starts the grace timer (or calls
+     * `onGraceExpired` at once when graceMs is 0). False when `conn` was not attached.
+     */
+    detach(session: Session<C>, conn: C): boolean {
+      if (session.state !== 'active' || session.conn !== conn) return false;
+      session.conn = null;
+      session.state = 'detached';
+      if (options.graceMs === 0) {
+        options.onGraceExpired(session);
+        return true;
+      }
+      graceTimers++;
+      session.graceTimer = setTimeout(() => {
+        session.graceTimer = null;
+        graceTimers--;
+        if (session.state === 'detached') options.onGraceExpired(session);
+      }, options.graceMs);
+      return true;
+    },
+
+    /**
+     * Appends a message with the next seq. A client id seen before returns the stored message
+     * (`duplicate: true`) so the sender gets the same ack again and nobody sees it twice.
+     */
+    append(
+      session: Session<C>,
+      input: { id: string; from: 'visitor' | 'operator'; name?: string | undefined; text: string },
+    ): { message: StoredMessage; duplicate: boolean } {
+      const key = `${input.from === 'visitor' ? 'v' : 'o'}:${input.id}`;
+      const seen = session.ids.get(key);
+      if (seen !== undefined) {
+        const found = session.history.find((m) => m.seq === seen);
+        if (found) return { message: found, duplicate: true };
+      }
+      const message: StoredMessage = {
+        seq: ++session.lastSeq,
+        id: input.id,
+        from: input.from,
+        text: input.text,
+        at: now(),
+      };
+      if (input.name !== undefined) message.name = input.name;
+      session.history.push(message);
+      session.ids.set(key, message.seq);
+      while (session.history.length > options.historyCap) {
+        const dropped = session.history.shift();
+        if (dropped) session.ids.delete(`${dropped.from === 'visitor' ? 'v' : 'o'}:${dropped.id}`);
+        session.truncated++;
+      }
+      return { message, duplicate: false };
+    },
+
+    /** Messages after `lastSeq`; `truncated` when the cap cut some the caller has not seen. */
+    since(session: Session<C>, lastSeq: number): { messages: StoredMessage[]; truncated: boolean } {
+      const messages = session.history.filter((m) => m.seq > lastSeq);
+      const first = session.history[0];
+      return { messages, truncated: first !== undefined && first.seq > lastSeq + 1 };
+    },
+
+    /** Records a page view (oldest dropped past the cap). */
+    addPage(session: Session<C>, page: { url: string; title: string }): void {
+      session.pages.push({ url: page.url, title: page.title, at: now() });
+      if (session.pages.length > options.pagesCap) session.pages.shift();
+    },
+
+    /** Adds a system note for the transcript (oldest dropped past the cap). */
+    note(session: Session<C>, text: string): void {
+      session.notes.push({ text, at: now() });
+      if (session.notes.length > notesCap) session.notes.shift();
+    },
+
+    /**
+     * Ends a session: clears its timers and deletes every map entry. Returns false when it
+     * had already ended (so a transcript goes out once, CHECKLIST F3).
+     */
+    end(session: Session<C>): boolean {
+      if (session.state === 'ended') return false;
+      session.state = 'ended';
+      clearGrace(session);
+      if (session.upsertTimer) clearTimeout(session.upsertTimer);
+      session.upsertTimer = null;
+      session.conn = null;
+      sessions.delete(session.id);
+      tokens.delete(session.token);
+      const siteSessions = bySite.get(session.siteId);
+      siteSessions?.delete(session);
+      if (siteSessions?.size === 0) bySite.delete(session.siteId);
+      session.ids.clear();
+      return true;
+    },
+
+    /** Registers an authenticated operator connection for a site. */
+    addOperator(siteId: string, conn: C): void {
+      const set = operators.get(siteId);
+      if (set) set.add(conn);
+      else operators.set(siteId, new Set([conn]));
+    },
+
+    /** Removes an operator connection; false when it was not registered. */
+    removeOperator(siteId: string, conn: C): boolean {
+      const set = operators.get(siteId);
+      if (!set?.delete(conn)) return false;
+      if (set.size === 0) operators.delete(siteId);
+      return true;
+    },
+
+    /** Operator connections of a site. */
+    operatorsOf(siteId: string): ReadonlySet<C> {
+      return operators.get(siteId) ?? EMPTY;
+    },
+
+    /** Map sizes (F12). */
+    stats(): SessionStoreStats {
+      let siteEntries = 0;
+      for (const set of bySite.values()) siteEntries += set.size;
+      let operatorCount = 0;
+      for (const set of operators.values()) operatorCount += set.size;
+      return {
+        sessions: sessions.size,
+        tokens: tokens.size,
+        siteIndexes: bySite.size,
+        siteEntries,
+        operatorSites: operators.size,
+        operators: operatorCount,
+        graceTimers,
+      };
+    },
+  };
+  return store;
+}
+
+const EMPTY: ReadonlySet<never> = new Set();

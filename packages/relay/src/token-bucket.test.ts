@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenBucket } from './token-bucket.js';
+
+describe('createTokenBucket', () => {
+  it('allows a burst, refuses the next frame, and refills at the rate', () => {
+    let t = 1000;
+    const bucket = createTokenBucket(2, 3, () => t);
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    t += 500; // one token back at 2/s
+    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+    t += 60_000; // never more than the burst
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('F13: does not refill when the clock goes backwards', () => {
+    let t = 5000;
+    const bucket = createTokenBucket(10, 1, () => t);
+    expect(bucket.take()).toBe(true);
+    t -= 3_600_000;
+    expect(bucket.take()).toBe(false);
+    t += 100; // and does not punish the client for it either
+    expect(bucket.take()).toBe(true);
+  });
+});
