@@ -88,6 +88,10 @@ export interface DispatcherStats {
   sent: number;
   retried: number;
   dropped: number;
+  /** Jobs refused by `dispatch` (invalid, queue full, closed). Optional: added after v0.1. */
+  refused?: number;
+  /** Bytes of rendered mail held now. Optional: added after v0.1. */
+  bytes?: number;
 }
 
 /** What the relay needs of a mail dispatcher; `createDispatcher` returns one. */

@@ -1,0 +1,301 @@
+import { type Clock, systemClock } from './clock.js';
+import { type MailAddress, parseSender } from './email-address.js';
+import { MailError, SendError } from './errors.js';
+import type { Dispatcher, DispatcherStats, DispatchResult, MailJob } from './jobs.js';
+import { MAIL_LIMITS } from './limits.js';
+import { type MailLogger, silentLogger } from './mail-logger.js';
+import { renderMail } from './render-mail.js';
+import { decideRetry, type RetryOptions, resolveRetry } from './retry-policy.js';
+import type { MailTransport, OutgoingMail } from './transport.js';
+import { validateJob } from './validate-job.js';
+
+/** Queue and rendering limits of a dispatcher; defaults from `MAIL_LIMITS`. */
+export interface QueueLimits {
+  maxJobs: number;
+  maxBytes: number;
+  concurrency: number;
+  maxRecipients: number;
+  maxMessages: number;
+  maxBodyBytes: number;
+}
+
+/** Options of `createDispatcher`; only `transport` and `from` are required. */
+export interface DispatcherOptions {
+  transport: MailTransport;
+  /** Sender, `Name <address>` or `address` (from the relay's `mail.from`). */
+  from: string;
+  retry?: Partial<RetryOptions>;
+  limits?: Partial<QueueLimits>;
+  logger?: MailLogger;
+  /** Monotonic clock and timers; tests inject a manual one. */
+  clock?: Clock;
+  /** Source of jitter in [0, 1); defaults to `Math.random`. */
+  random?: () => number;
+}
+
+type EntryState = 'queued' | 'sending' | 'waiting';
+type DispatcherState = 'open' | 'closing' | 'closed';
+
+// One held job. `mail` is the only reference to its content; `finish` clears it.
+interface Entry {
+  seq: number;
+  mail: OutgoingMail | undefined;
+  bytes: number;
+  state: EntryState;
+  attempts: number;
+  ambiguous: number;
+  firstAt: number;
+  dueAt: number;
+  timer: unknown;
+}
+
+interface DrainWaiter {
+  resolve: (result: { drained: boolean; pending: number }) => void;
+  timer: unknown;
+}
+
+/**
+ * Creates the mail dispatcher: `dispatch` validates and renders a job and accepts or refuses it
+ * at once (never throws); accepted mail is sent through `transport`, retried per `retry`, and
+ * forgotten the moment it is accepted by the server or dropped.
+ * @example
+ * const dispatcher = createDispatcher({ transport: smtpTransport({ url }), from: 'Chat <chat@acme.example>' });
+ * dispatcher.dispatch(job); // { accepted: true }
+ * await dispatcher.drain(10_000);
+ */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const from: MailAddress | undefined = parseSender(options.from);
+  if (!from) throw new MailError('invalid_config', 'from is not a single valid address');
+  const retry = resolveRetry(options.retry);
+  const limits = resolveLimits(options.limits);
+  const { transport } = options;
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+
+  const entries = new Map<number, Entry>();
+  const ready: Entry[] = [];
+  const waiters = new Set<DrainWaiter>();
+  const counters = { sent: 0, retried: 0, dropped: 0, refused: 0 };
+  let state: DispatcherState = 'open';
+  let seq = 0;
+  let inFlight = 0;
+  let bytes = 0;
+  let settled: (() => void) | undefined;
+  let closing: Promise<void> | undefined;
+
+  // `message` names a limit or a field, never a value, so it may be logged.
+  function refuse(reason: 'queue_full' | 'closed' | 'invalid', message: string): DispatchResult {
+    counters.refused++;
+    logger.warn({ reason, problem: message }, 'mail refused');
+    return { accepted: false, reason, message };
+  }
+
+  function dispatch(job: MailJob): DispatchResult {
+    if (state !== 'open') return refuse('closed', 'The dispatcher is closed.');
+    const problem = validateJob(job, limits.maxRecipients);
+    if (problem !== undefined) return refuse('invalid', problem);
+    if (entries.size >= limits.maxJobs) return refuse('queue_full', 'Too many mails queued.');
+    let mail: OutgoingMail;
+    try {
+      mail = renderMail(job, from!, limits);
+    } catch {
+      return refuse('invalid', 'The job could not be rendered.');
+    }
+    if (bytes + mail.bytes > limits.maxBytes) {
+      return refuse('queue_full', 'Too many bytes of mail queued.');
+    }
+    const now = clock.now();
+    const entry: Entry = {
+      seq: ++seq,
+      mail,
+      bytes: mail.bytes,
+      state: 'queued',
+      attempts: 0,
+      ambiguous: 0,
+      firstAt: now,
+      dueAt: now,
+      timer: undefined,
+    };
+    entries.set(entry.seq, entry);
+    bytes += entry.bytes;
+    ready.push(entry);
+    pump();
+    return { accepted: true };
+  }
+
+  function pump(): void {
+    while (state !== 'closed' && inFlight < limits.concurrency && ready.length > 0) {
+      const entry = ready.shift()!;
+      if (entry.mail) attempt(entry, entry.mail);
+    }
+  }
+
+  function attempt(entry: Entry, mail: OutgoingMail): void {
+    entry.state = 'sending';
+    entry.attempts++;
+    inFlight++;
+    const started = clock.now();
+    const log = { kind: mail.kind, ref: mail.ref, attempt: entry.attempts };
+    let sending: Promise<{ code: number | undefined }>;
+    try {
+      sending = transport.send(mail);
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    sending
+      .then(
+        (receipt) => {
+          counters.sent++;
+          logger.info(
+            { ...log, code: receipt.code, ms: Math.round(clock.now() - started) },
+            'mail sent',
+          );
+          finish(entry);
+        },
+        (error: unknown) => failed(entry, log, error),
+      )
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) settled?.();
+        pump();
+        checkDrained();
+      });
+  }
+
+  function failed(entry: Entry, log: Record<string, unknown>, error: unknown): void {
+    const failure =
+      error instanceof SendError
+        ? error
+        : new SendError('transient', 'unexpected', undefined, error);
+    if (failure.kind === 'ambiguous') entry.ambiguous++;
+    const decision =
+      state === 'open' || state === 'closing'
+        ? decideRetry(
+            failure.kind,
+            {
+              attempts: entry.attempts,
+              ambiguous: entry.ambiguous,
+              elapsedMs: clock.now() - entry.firstAt,
+            },
+            retry,
+            random,
+          )
+        : ({ action: 'drop', reason: 'closed' } as const);
+    if (decision.action === 'drop' || state !== 'open') {
+      const reason = decision.action === 'drop' ? decision.reason : 'closed';
+      counters.dropped++;
+      logger.error({ ...log, code: failure.detail, reason }, 'mail dropped');
+      finish(entry);
+      return;
+    }
+    counters.retried++;
+    logger.warn({ ...log, code: failure.detail, delayMs: decision.delayMs }, 'mail retry');
+    schedule(entry, decision.delayMs);
+  }
+
+  function schedule(entry: Entry, delayMs: number): void {
+    entry.state = 'waiting';
+    entry.dueAt = clock.now() + delayMs;
+    entry.timer = clock.setTimeout(() => {
+      entry.timer = undefined;
+      entry.state = 'queued';
+      ready.push(entry);
+      pump();
+    }, delayMs);
+  }
+
+  // The job's content is released here, and only here: the entry leaves every structure.
+  function finish(entry: Entry): void {
+    if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.mail = undefined;
+    if (entries.delete(entry.seq)) bytes -= entry.bytes;
+    const index = ready.indexOf(entry);
+    if (index >= 0) ready.splice(index, 1);
+  }
+
+  function checkDrained(): void {
+    if (entries.size > 0) return;
+    for (const waiter of waiters) {
+      clock.clearTimeout(waiter.timer);
+      waiter.resolve({ drained: true, pending: 0 });
+    }
+    waiters.clear();
+  }
+
+  function drain(timeoutMs: number): Promise<{ drained: boolean; pending: number }> {
+    if (entries.size === 0) return Promise.resolve({ drained: true, pending: 0 });
+    // A retry due after the deadline would be lost with the process: try it now, once.
+    const deadline = clock.now() + timeoutMs;
+    for (const entry of entries.values()) {
+      if (entry.state === 'waiting' && entry.dueAt > deadline) {
+        clock.clearTimeout(entry.timer);
+        entry.timer = undefined;
+        entry.state = 'queued';
+        ready.push(entry);
+      }
+    }
+    const result = new Promise<{ drained: boolean; pending: number }>((resolve) => {
+      const waiter: DrainWaiter = { resolve, timer: undefined };
+      waiter.timer = clock.setTimeout(
+        () => {
+          waiters.delete(waiter);
+          resolve({ drained: entries.size === 0, pending: entries.size });
+        },
+        Math.max(0, timeoutMs),
+      );
+      waiters.add(waiter);
+    });
+    pump();
+    return result;
+  }
+
+  function close(): Promise<void> {
+    closing ??= shutDown();
+    return closing;
+  }
+
+  async function shutDown(): Promise<void> {
+    state = 'closing';
+    // Whatever is not on the wire now is dropped: nothing outlives the dispatcher.
+    for (const entry of [...entries.values()]) {
+      if (entry.state === 'sending' || !entry.mail) continue;
+      counters.dropped++;
+      logger.error(
+        { kind: entry.mail.kind, ref: entry.mail.ref, reason: 'closed' },
+        'mail dropped',
+      );
+      finish(entry);
+    }
+    if (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
+    settled = undefined;
+    state = 'closed';
+    checkDrained();
+    await transport.close();
+  }
+
+  function stats(): DispatcherStats {
+    return { pending: entries.size, inFlight, ...counters, bytes };
+  }
+
+  return { dispatch, drain, stats, close };
+}
+
+function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
+  const limits: QueueLimits = {
+    maxJobs: MAIL_LIMITS.maxJobs,
+    maxBytes: MAIL_LIMITS.maxBytes,
+    concurrency: MAIL_LIMITS.concurrency,
+    maxRecipients: MAIL_LIMITS.maxRecipients,
+    maxMessages: MAIL_LIMITS.maxMessages,
+    maxBodyBytes: MAIL_LIMITS.maxBodyBytes,
+    ...partial,
+  };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new MailError('invalid_config', `limits.${key} must be a positive integer`);
+    }
+  }
+  return limits;
+}
