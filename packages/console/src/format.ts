@@ -1,0 +1,55 @@
+import type { VisitorSnapshot } from '@conduit-chat/protocol';
+
+/** The name to show for a visitor: their own, or "Visitor" and the end of the session id. */
+export function visitorName(v: VisitorSnapshot | null | undefined, session: string): string {
+  return v?.name?.trim() || `Visitor ${session.slice(-4)}`;
+}
+
+/** A duration as `m:ss` or `h:mm:ss` (never negative: clocks of relay and browser differ). */
+export function duration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The path of a page URL (what the operator recognises); the raw value when it is no URL. */
+export function pagePath(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+/** A referrer shown as host and path; "direct" when there is none. */
+export function referrerLabel(referrer: string): string {
+  if (!referrer) return 'direct';
+  try {
+    const u = new URL(referrer);
+    return u.host + (u.pathname === '/' ? '' : u.pathname);
+  } catch {
+    return referrer;
+  }
+}
+
+/** A wall-clock time `HH:MM` in the operator's locale. */
+export function clockTime(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The state column's words (who it is chatting with comes separately, as a name). */
+export function stateLabel(state: VisitorSnapshot['state']): string {
+  switch (state) {
+    case 'browsing':
+      return 'Browsing';
+    case 'waiting':
+      return 'Waiting';
+    case 'chatting':
+      return 'Chatting with';
+    case 'detached':
+      return 'Left';
+  }
+}
