@@ -1,0 +1,59 @@
+import type { Ref } from 'preact';
+import type { ChatMessage } from '../chat-store.js';
+import type { StringKey, Strings } from '../i18n.js';
+import { MessageText } from './message-text.js';
+
+const time = (at: number, locale: string | undefined) =>
+  new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+
+function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | undefined }) {
+  if (m.from === 'system') {
+    return <div class="i s">{t[m.text as StringKey] ?? m.text}</div>;
+  }
+  const visitor = m.from === 'visitor';
+  return (
+    <div class={visitor ? 'i v' : 'i'} data-seq={m.seq || undefined}>
+      {visitor ? (
+        <span class="sr">{t.you}: </span>
+      ) : (
+        <span class="n">
+          <bdi>{m.name || t.chat}</bdi>
+        </span>
+      )}
+      <MessageText text={m.text} />
+      <span class="t">
+        <time dateTime={new Date(m.at).toISOString()}>{time(m.at, locale)}</time>
+        {visitor && ` · ${t[m.status]}`}
+      </span>
+    </div>
+  );
+}
+
+/** The conversation: a live log, so screen readers announce new messages. */
+export function MessageList(props: {
+  messages: readonly ChatMessage[];
+  greeting: string | null;
+  truncated: boolean;
+  t: Strings;
+  locale: string | undefined;
+  listRef: Ref<HTMLDivElement>;
+}) {
+  const { t } = props;
+  return (
+    <div
+      class="m"
+      role="log"
+      aria-live="polite"
+      aria-label={t.chat}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable)
+      tabIndex={0}
+      ref={props.listRef}
+    >
+      {props.truncated && <div class="i s">{t.truncated}</div>}
+      {props.greeting && <div class="i">{props.greeting}</div>}
+      {props.messages.map((m) => (
+        <Item key={m.id} m={m} t={t} locale={props.locale} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
+
+// Two builds from one source (README "Module boundaries"):
+//   vite build               → dist/widget.js  IIFE, minified, everything bundled (script tag)
+//   vite build --mode esm    → dist/index.js   ESM for npm (preact and protocol bundled)
+// Types come from `tsc -p tsconfig.build.json` (emitDeclarationOnly).
+const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
+
+/** The script-tag (IIFE) build; the size test builds it in memory with `write: false`. */
+export function iifeConfig(write = true): UserConfig {
+  return {
+    configFile: false,
+    logLevel: 'warn',
+    resolve: { conditions: ['conduit:source', ...defaultClientConditions] },
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    build: {
+      write,
+      outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      lib: {
+        entry: src('widget.ts'),
+        formats: ['iife'],
+        name: 'ConduitWidget',
+        fileName: () => 'widget.js',
+      },
+    },
+  };
+}
+
+/** The npm (ESM) build. */
+export function esmConfig(): UserConfig {
+  return {
+    ...iifeConfig(),
+    build: {
+      outDir: fileURLToPath(new URL('./dist', import.meta.url)),
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: false,
+      sourcemap: true,
+      lib: { entry: src('index.ts'), formats: ['es'], fileName: () => 'index.js' },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => (mode === 'esm' ? esmConfig() : iifeConfig()));
