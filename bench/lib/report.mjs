@@ -1,0 +1,348 @@
+import { RANGE_US } from './histogram.mjs';
+
+// Turns the results object of run.mjs into Markdown (printed, and written to RESULTS.md):
+// one table per scenario, ratios against the bare uWS forwarder and Socket.IO, and the goals.
+
+/** Labels of the servers, in table order. */
+export const BARE = 'bare-uws';
+export const SOCKET_IO = 'socket.io';
+export const CONDUIT_UWS = 'conduit-uws';
+export const CONDUIT_WS = 'conduit-ws';
+
+/** Limits of the goals in the issue. */
+export const GOALS = {
+  cpuVsBare: 0.8,
+  cpuVsSocketIo: 3,
+  p99Us: 2000,
+  p99Rate: 20_000,
+  rssPerSession: 2048,
+  concurrent: 100_000,
+  churnPct: 5,
+  widgetGzip: 10 * 1024,
+  bootMs: 20,
+};
+
+/** @param {number} n */
+const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+/** @param {number} n @param {number} [d] */
+const fix = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+/** @param {number} us */
+const ms = (us) =>
+  us >= RANGE_US ? `≥ ${RANGE_US / 1000}` : Number.isFinite(us) ? (us / 1000).toFixed(2) : '–';
+/** @param {number} b */
+const kb = (b) => (Number.isFinite(b) ? `${(b / 1024).toFixed(2)} KB` : '–');
+/** @param {number} b */
+const mb = (b) => (Number.isFinite(b) ? `${(b / 1024 / 1024).toFixed(1)} MB` : '–');
+/** @param {number} a @param {number} b */
+const ratio = (a, b) =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : '–';
+
+/**
+ * @param {string[]} head
+ * @param {string[][]} rows
+ */
+function table(head, rows) {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+/**
+ * @param {any} r results of run.mjs
+ * @returns {string}
+ */
+export function renderMarkdown(r) {
+  const out = [];
+  out.push('# Conduit benchmark results', '');
+  out.push(`- date: ${r.date}`);
+  out.push(
+    `- machine: ${r.machine.model}, ${r.machine.cores} cores, ${r.machine.memGiB} GiB, Node ${r.machine.node}`,
+  );
+  out.push(
+    `- processes: server and load generator in separate processes, ${r.pinned ? 'pinned with taskset (server core 0, generator core 1)' : 'not pinned (no taskset)'}; server CPU from /proc/<pid>/stat`,
+  );
+  out.push(`- open-file limit: ${int(r.fdLimit)} per process (hard limit; caps concurrency here)`);
+  out.push(`- run: \`${r.command}\`, ${fix(r.durationSec, 0)} s in all`);
+  if (r.note) out.push(`- note: ${r.note}`);
+  out.push('');
+
+  const names = Object.keys(r.servers);
+  const routing = (/** @type {string} */ n) => r.servers[n]?.routing;
+  const bareCpu = routing(BARE)?.closed?.msgsPerCpuSec;
+  const sioCpu = routing(SOCKET_IO)?.closed?.msgsPerCpuSec;
+
+  out.push('## Routing capacity (closed loop)', '');
+  out.push(
+    `${r.params.routing.visitors} visitors (hello done) chatting with ${r.params.routing.operators} operators (one per site), ${r.params.textChars}-character messages, one in flight per visitor; ${r.params.routing.closed.measureMs / 1000} s window after ${r.params.routing.closed.warmupMs / 1000} s warm-up. A message counts when the operator has it.`,
+    '',
+  );
+  out.push(
+    table(
+      [
+        'server',
+        'msgs/s',
+        'server CPU',
+        'msgs per CPU-s',
+        'vs bare uWS',
+        'vs Socket.IO',
+        'generator CPU',
+      ],
+      names.map((n) => {
+        const c = routing(n)?.closed;
+        if (!c) return [n, ...Array(6).fill(skipText(r.servers[n], 'routing'))];
+        return [
+          n,
+          int(c.msgsPerSec),
+          `${fix(c.serverCpuPct, 0)} %`,
+          int(c.msgsPerCpuSec),
+          ratio(c.msgsPerCpuSec, bareCpu),
+          ratio(c.msgsPerCpuSec, sioCpu),
+          `${fix(c.genCpuPct, 0)} %${c.errors ? `, ${c.errors} errors` : ''}`,
+        ];
+      }),
+    ),
+    '',
+  );
+
+  out.push('## Latency (open loop)', '');
+  out.push(
+    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds.',
+    '',
+  );
+  /** @type {string[][]} */
+  const latRows = [];
+  for (const n of names) {
+    const open = routing(n)?.open;
+    if (!open) {
+      latRows.push([n, '–', ...Array(7).fill(skipText(r.servers[n], 'routing'))]);
+      continue;
+    }
+    for (const o of open) {
+      latRows.push([
+        n,
+        int(o.rate),
+        ms(o.latencyUs.p50),
+        ms(o.latencyUs.p90),
+        ms(o.latencyUs.p99),
+        ms(o.latencyUs.p999),
+        ms(o.latencyUs.max),
+        `${int(o.lost)}${o.unsent ? ` (+${int(o.unsent)} unsent)` : ''}`,
+        `${fix(o.serverCpuPct, 0)} %`,
+      ]);
+    }
+  }
+  out.push(
+    table(['server', 'msg/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'lost', 'server CPU'], latRows),
+    '',
+  );
+
+  out.push('## Memory per idle session, concurrency, churn', '');
+  out.push(
+    `Idle visitor sessions (hello with page, referrer, language, time zone, screen and a desktop User-Agent) opened in steps from ${r.params.memory.sourceAddresses} source addresses (127.0.0.x); at each step the server runs gc() twice (--expose-gc) and reports RSS / heapUsed / external. Slopes are least-squares over the steps. Concurrency: the last step ramps until ${mb(r.params.memory.rssLimit)} RSS, a failure, the open-file limit or ${r.params.memory.rampTimeMs / 1000} s. Churn: every visitor disconnects, the grace window passes, GC, heap compared with the baseline (taken after a warm-up round of ${r.params.memory.warmup} sessions).`,
+    '',
+  );
+  const bareRss = r.servers[BARE]?.memory?.slope?.rss;
+  const sioRss = r.servers[SOCKET_IO]?.memory?.slope?.rss;
+  out.push(
+    table(
+      [
+        'server',
+        'RSS / session',
+        'heap / session',
+        'external / session',
+        'vs bare uWS',
+        'vs Socket.IO',
+        'baseline RSS',
+        'held (stop)',
+        'at 400 MB (extrapolated)',
+        'heap after churn',
+      ],
+      names.map((n) => {
+        const m = r.servers[n]?.memory;
+        if (!m) return [n, ...Array(9).fill(skipText(r.servers[n], 'memory'))];
+        const extra = (r.params.memory.rssLimit - m.baseline.rss) / m.slope.rss;
+        const churn = (100 * (m.churn.after.heapUsed - m.baseline.heapUsed)) / m.baseline.heapUsed;
+        return [
+          n,
+          kb(m.slope.rss),
+          kb(m.slope.heapUsed),
+          kb(m.slope.external),
+          ratio(m.slope.rss, bareRss),
+          ratio(m.slope.rss, sioRss),
+          mb(m.baseline.rss),
+          `${int(m.ramp?.held)} (${stopText(m.ramp, r.params.memory.steps)})`,
+          int(extra),
+          `${mb(m.churn.after.heapUsed)} vs ${mb(m.baseline.heapUsed)} (${churn >= 0 ? '+' : ''}${fix(churn, 1)} %)`,
+        ];
+      }),
+    ),
+    '',
+  );
+  const steps = names.filter((n) => r.servers[n]?.memory);
+  if (steps.length) {
+    out.push('<details><summary>memory at each step</summary>', '');
+    for (const n of steps) {
+      out.push(`**${n}**`, '');
+      out.push(
+        table(
+          ['sessions', 'RSS', 'heapUsed', 'external'],
+          r.servers[n].memory.points.map((/** @type {any} */ p) => [
+            int(p.sessions),
+            mb(p.rss),
+            mb(p.heapUsed),
+            mb(p.external),
+          ]),
+        ),
+        '',
+      );
+    }
+    out.push('</details>', '');
+  }
+
+  out.push('## Widget', '');
+  if (!r.widget?.size)
+    out.push(
+      `not available yet: ${r.widget?.reason ?? 'packages/widget/dist/widget.js not built'}`,
+      '',
+    );
+  else {
+    const s = r.widget.size;
+    const b = r.widget.boot;
+    out.push(
+      table(
+        [
+          'widget.js',
+          'gzip -9',
+          'brotli -q 11',
+          'boot median',
+          'boot min / max',
+          'long tasks > 50 ms',
+        ],
+        [
+          [
+            kb(s.raw),
+            kb(s.gzip),
+            kb(s.brotli),
+            b
+              ? `${fix(b.medianMs, 1)} ms (${b.loads} loads${b.failed ? `, ${b.failed} failed` : ''})`
+              : (r.widget.bootReason ?? '–'),
+            b ? `${fix(b.minMs, 1)} / ${fix(b.maxMs, 1)} ms` : '–',
+            b
+              ? `${b.longTasksOver50}${b.longTasksOver50 ? ` (longest ${fix(b.longestTaskMs, 0)} ms)` : ''}`
+              : '–',
+          ],
+        ],
+      ),
+      '',
+      'Boot: from widget.js received (Resource Timing `responseEnd`; compile, evaluation and first render count) to the launcher inside the `<conduit-chat>` shadow root (MutationObserver), fresh browser context per load, Chromium with the flags of `test-support/chromium.ts`.',
+      '',
+    );
+  }
+
+  out.push('## Mail', '');
+  if (!r.mail) out.push('not available yet: the mail package has no `bench` script', '');
+  else {
+    out.push(
+      `transcripts/s: **${int(r.mail.transcriptsPerSec)}** (from \`npm run bench -w @conduit-chat/mail\`${r.mail.ok ? '' : ', which exited non-zero'})`,
+      '',
+      '```',
+      ...r.mail.output,
+      '```',
+      '',
+    );
+  }
+
+  out.push('## Goals', '');
+  out.push(table(['goal', 'measured', 'met'], goalRows(r)), '');
+  return out.join('\n');
+}
+
+/**
+ * @param {any} s server entry
+ * @param {string} phase
+ */
+function skipText(s, phase) {
+  if (!s) return 'not run';
+  if (s.skipped) return s.skipped;
+  return s[`${phase}Error`] ? 'failed' : 'not run';
+}
+
+/**
+ * @param {any} ramp
+ * @param {number[]} steps
+ */
+function stopText(ramp, steps) {
+  if (!ramp) return '–';
+  if (ramp.stopped === 'rss') return 'RSS limit';
+  if (ramp.stopped === 'time') return 'time bound';
+  if (ramp.failed > 0) return Object.keys(ramp.reasons ?? {}).join(', ') || 'failure';
+  if (ramp.held >= steps[steps.length - 1]) return 'count bound';
+  return 'stopped';
+}
+
+/** @param {any} r */
+function goalRows(r) {
+  /** @type {string[][]} */
+  const rows = [];
+  const yes = (/** @type {boolean} */ ok) => (ok ? 'yes' : '**no**');
+  const bare = r.servers[BARE]?.routing?.closed?.msgsPerCpuSec;
+  const sio = r.servers[SOCKET_IO]?.routing?.closed?.msgsPerCpuSec;
+  for (const n of [CONDUIT_UWS, CONDUIT_WS]) {
+    const s = r.servers[n];
+    if (!s || s.skipped) {
+      rows.push([`${n}: every relay goal`, s?.skipped ?? 'not run', '–']);
+      continue;
+    }
+    const c = s.routing?.closed?.msgsPerCpuSec;
+    rows.push([
+      `${n}: msgs per CPU-s ≥ ${GOALS.cpuVsBare} × bare uWS`,
+      ratio(c, bare),
+      Number.isFinite(c / bare) ? yes(c / bare >= GOALS.cpuVsBare) : '–',
+    ]);
+    rows.push([
+      `${n}: msgs per CPU-s ≥ ${GOALS.cpuVsSocketIo} × Socket.IO`,
+      ratio(c, sio),
+      Number.isFinite(c / sio) ? yes(c / sio >= GOALS.cpuVsSocketIo) : '–',
+    ]);
+    const at = s.routing?.open?.find((/** @type {any} */ o) => o.rate === GOALS.p99Rate);
+    rows.push([
+      `${n}: p99 ≤ 2 ms at 20k msg/s`,
+      at ? `${ms(at.latencyUs.p99)} ms` : 'not measured',
+      at ? yes(at.latencyUs.p99 <= GOALS.p99Us && at.lost === 0) : '–',
+    ]);
+    const m = s.memory;
+    rows.push([
+      `${n}: ≤ 2 KB RSS per idle session`,
+      m ? kb(m.slope.rss) : 'not measured',
+      m ? yes(m.slope.rss <= GOALS.rssPerSession) : '–',
+    ]);
+    if (m) {
+      const extra = (r.params.memory.rssLimit - m.baseline.rss) / m.slope.rss;
+      rows.push([
+        `${n}: 100 000 concurrent visitors`,
+        `${int(m.ramp?.held)} held (${stopText(m.ramp, r.params.memory.steps)}); ~${int(extra)} extrapolated to 400 MB RSS`,
+        m.ramp?.held >= GOALS.concurrent ? 'yes' : 'not shown here (open-file limit)',
+      ]);
+      const churn = (100 * (m.churn.after.heapUsed - m.baseline.heapUsed)) / m.baseline.heapUsed;
+      rows.push([
+        `${n}: heap within 5 % of baseline after churn`,
+        `${churn >= 0 ? '+' : ''}${fix(churn, 1)} %`,
+        yes(churn <= GOALS.churnPct),
+      ]);
+    }
+  }
+  const w = r.widget;
+  rows.push([
+    'widget ≤ 10 KB gzipped',
+    w?.size ? kb(w.size.gzip) : 'not built yet',
+    w?.size ? yes(w.size.gzip <= GOALS.widgetGzip) : '–',
+  ]);
+  rows.push([
+    'widget boot ≤ 20 ms median',
+    w?.boot ? `${fix(w.boot.medianMs, 1)} ms` : 'not measured',
+    w?.boot ? yes(w.boot.medianMs <= GOALS.bootMs) : '–',
+  ]);
+  return rows;
+}

@@ -1,0 +1,37 @@
+import { createInterface } from 'node:readline';
+
+// The control channel every bench server script shares: it announces itself on stdout with a
+// `BENCH {json}` line and answers `mem` on stdin with its memory after a forced GC (when started
+// with --expose-gc). Other stdout lines (e.g. the relay's logs) are ignored by the harness.
+
+/**
+ * Prints one `BENCH {json}` line for the harness.
+ * @param {Record<string, unknown>} info
+ */
+export function announce(info) {
+  process.stdout.write(`BENCH ${JSON.stringify(info)}\n`);
+}
+
+/**
+ * Serves the stdin control channel; exits when stdin closes (the harness went away).
+ * @param {() => Record<string, unknown>} [extra] server-specific counters added to `mem` answers
+ */
+export function serveControl(extra = () => ({})) {
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    if (line.trim() !== 'mem') return;
+    const gc = /** @type {undefined | (() => void)} */ (globalThis.gc);
+    // two passes: the first may only schedule finalizers (e.g. native socket wrappers)
+    if (gc) {
+      gc();
+      gc();
+    }
+    const m = process.memoryUsage();
+    announce({
+      mem: { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers },
+      gc: Boolean(gc),
+      ...extra(),
+    });
+  });
+  rl.on('close', () => process.exit(0));
+}
