@@ -1,0 +1,166 @@
+import { ERROR_CODES, type ErrorCode, LIMITS } from '@conduit-chat/protocol';
+import { offlineRequest, withinDepth } from '@conduit-chat/protocol/schema';
+import type { Hub } from './hub.js';
+import { offlineJob } from './mail-jobs.js';
+import { METRICS_CONTENT_TYPE } from './metrics.js';
+import type { RelayMetrics } from './relay-metrics.js';
+import type { createStaticAssets } from './static-assets.js';
+import { clientIp, type TechLookup } from './tech.js';
+import { createTokenBucket, type TokenBucket } from './token-bucket.js';
+import { textReply } from './transport/http-text.js';
+import type { HttpReply, HttpRequest, TransportName } from './transport/transport.js';
+
+// Plain HTTP: health, metrics, the offline-message POST with CORS for the site's own origins,
+// and the static assets. Every reply is built here; transports only write them.
+
+/** Offline POSTs per address: burst, and refill per second (a form, not an API). */
+export const OFFLINE_POST_BURST = 5;
+/** Refill rate of the offline POST bucket, per second (one every 10 s). */
+export const OFFLINE_POST_RATE = 0.1;
+/** Addresses tracked by the offline POST limiter before the table is cleared. */
+export const OFFLINE_POST_ADDRESSES = 10_000;
+
+/** What the routes need. */
+export interface HttpRouteDeps {
+  hub: Hub;
+  metrics: RelayMetrics;
+  assets: ReturnType<typeof createStaticAssets>;
+  tech: TechLookup;
+  transport: () => TransportName;
+  closing: () => boolean;
+  /** Exact allowed origins of a site (config + demo address). */
+  origins: (siteId: string) => ReadonlySet<string>;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpReply {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+function wireError(status: number, code: ErrorCode, headers: Record<string, string> = {}) {
+  return json(status, { code, message: ERROR_CODES[code] }, headers);
+}
+
+/** Creates the HTTP handler. */
+export function createHttpRoutes(deps: HttpRouteDeps) {
+  const { hub } = deps;
+  const buckets = new Map<string, TokenBucket>();
+
+  function cors(req: HttpRequest, siteId: string): Record<string, string> | null {
+    const origin = req.headers.origin;
+    if (!origin || !deps.origins(siteId).has(origin)) return null;
+    return { 'access-control-allow-origin': origin, vary: 'Origin' };
+  }
+
+  function offline(req: HttpRequest, body: Uint8Array | null): HttpReply {
+    const siteId = new URLSearchParams(req.query).get('site') ?? '';
+    const site = hub.sites.get(siteId);
+    if (!site) return wireError(404, 'forbidden');
+    const allow = cors(req, site.id);
+    if (!allow) {
+      deps.metrics.originRejected('offline');
+      return wireError(403, 'forbidden');
+    }
+    if (req.method === 'options') {
+      return {
+        status: 204,
+        headers: {
+          ...allow,
+          'access-control-allow-methods': 'POST, OPTIONS',
+          'access-control-allow-headers': 'content-type',
+          'access-control-max-age': '600',
+        },
+      };
+    }
+    if (req.method !== 'post')
+      return wireError(405, 'forbidden', { ...allow, allow: 'POST, OPTIONS' });
+    const address = clientIp({
+      remote: req.remote,
+      forwardedFor: req.headers['x-forwarded-for'],
+      trustProxy: hub.config.trustProxy,
+    });
+    let bucket = buckets.get(address);
+    if (!bucket) {
+      if (buckets.size >= OFFLINE_POST_ADDRESSES) buckets.clear();
+      bucket = createTokenBucket(OFFLINE_POST_RATE, OFFLINE_POST_BURST);
+      buckets.set(address, bucket);
+    }
+    if (!bucket.take()) return wireError(429, 'rate_limited', allow);
+    let value: unknown;
+    try {
+      const text = decoder.decode(body ?? new Uint8Array());
+      if (text.length > LIMITS.frameBytes || !withinDepth(text, LIMITS.jsonDepth)) {
+        return wireError(400, 'too_deep', allow);
+      }
+      value = JSON.parse(text);
+    } catch {
+      return wireError(400, 'bad_json', allow);
+    }
+    const parsed = offlineRequest.safeParse(value);
+    if (!parsed.success) return wireError(400, 'invalid_frame', allow);
+    const data = deps.tech.lookup({
+      ip: address,
+      userAgent: req.headers['user-agent'] ?? '',
+      anonymize: site.anonymizeIp,
+    });
+    const m = parsed.data;
+    const job = offlineJob(
+      site,
+      {
+        name: m.name,
+        email: m.email,
+        text: m.text,
+        ...(m.page ? { page: { url: m.page.url, title: m.page.title } } : {}),
+      },
+      {
+        ...(site.anonymizeIp ? {} : { ip: data.ip }),
+        ...(data.country ? { country: data.country } : {}),
+        ...(data.city ? { city: data.city } : {}),
+        browser: data.browser,
+        os: data.os,
+        device: data.device,
+        lang: (req.headers['accept-language'] ?? '').split(',')[0]?.trim().slice(0, 64) ?? '',
+        tz: '',
+        referrer: '',
+        pages: [],
+      },
+      Date.now(),
+    );
+    if (!job) return wireError(422, 'no_recipients', allow);
+    if (!hub.dispatch(job)) return wireError(503, 'limit_reached', allow);
+    return json(202, { status: 'queued' }, allow);
+  }
+
+  return async function http(req: HttpRequest, body: Uint8Array | null): Promise<HttpReply> {
+    switch (req.path) {
+      case '/healthz':
+        if (deps.closing()) return json(503, { status: 'shutting_down' });
+        return json(200, {
+          status: 'ok',
+          transport: deps.transport(),
+          sessions: hub.store.stats().sessions,
+        });
+      case '/metrics':
+        return {
+          status: 200,
+          headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' },
+          body: deps.metrics.registry.render(),
+        };
+      case '/v1/offline':
+        return offline(req, body);
+      case '/v1/visitor':
+      case '/v1/operator':
+        return textReply(426, 'WebSocket upgrade required', { upgrade: 'websocket' });
+      case '/':
+        return { status: 302, headers: { location: hub.config.demo ? '/demo/' : '/console/' } };
+    }
+    const asset = deps.assets.handle(req);
+    if (asset) return asset;
+    return textReply(404, 'not found');
+  };
+}

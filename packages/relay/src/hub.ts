@@ -1,0 +1,275 @@
+import type { Dispatcher, MailJob } from '@conduit-chat/mail';
+import {
+  CLOSE_CODES,
+  type EndReason,
+  ERROR_CODES,
+  type ErrorCode,
+  type RelayToOperator,
+  type RelayToVisitor,
+  type VisitorSnapshot,
+} from '@conduit-chat/protocol';
+import type { Logger } from 'pino';
+import type { RelayConfig, SiteConfig } from './config.js';
+import { transcriptJob } from './mail-jobs.js';
+import { createSessionStore, type Session, type SessionStore } from './session-store.js';
+import type { TokenBucket } from './token-bucket.js';
+import type { Conn } from './transport/transport.js';
+
+// Routing between visitors and operators: who sees what, snapshots, and ending sessions.
+// Endpoints parse frames and call in here; the hub never parses and never touches a transport
+// other than through `Conn.send`/`close`.
+
+/** Connection lifecycle: waiting for hello/auth → ready → closed. */
+export type ConnPhase = 'handshake' | 'ready' | 'closed';
+
+/** Per-connection state (the transport's typed user data). */
+export interface ConnState {
+  readonly role: 'visitor' | 'operator';
+  readonly site: SiteConfig;
+  /** Client address (after trustProxy): for the per-address cap and tech data. Never logged. */
+  readonly address: string;
+  readonly userAgent: string;
+  readonly acceptLanguage: string;
+  phase: ConnPhase;
+  session: Session<RelayConn> | null;
+  operator: { id: string; name: string } | null;
+  readonly bucket: TokenBucket;
+  badFrames: number;
+  refused: number;
+  limited: boolean;
+  handshakeTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** A connection as the relay sees it. */
+export type RelayConn = Conn<ConnState>;
+
+/** Counters the hub and endpoints report (wired to /metrics). */
+export interface RelayCounters {
+  frameRejected(code: string): void;
+  messageRouted(from: 'visitor' | 'operator'): void;
+  sessionEnded(reason: EndReason): void;
+  mailJob(kind: MailJob['kind'], accepted: boolean): void;
+  slowReader(role: 'visitor' | 'operator'): void;
+}
+
+/** Counters that count nothing (when no metrics registry is wired). */
+export const NO_COUNTERS: RelayCounters = {
+  frameRejected() {},
+  messageRouted() {},
+  sessionEnded() {},
+  mailJob() {},
+  slowReader() {},
+};
+
+/** Minimum gap between two visitor upserts caused by page changes, ms. */
+export const UPSERT_INTERVAL_MS = 1000;
+
+/** What the hub needs. */
+export interface HubDeps {
+  config: RelayConfig;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  counters?: RelayCounters;
+}
+
+/** The hub; see `createHub`. */
+export type Hub = ReturnType<typeof createHub>;
+
+/** Creates the hub with its session store. */
+export function createHub(deps: HubDeps) {
+  const { config, dispatcher, logger } = deps;
+  const counters = deps.counters ?? NO_COUNTERS;
+  const sites = new Map(config.sites.map((s) => [s.id, s]));
+  const store: SessionStore<RelayConn> = createSessionStore<RelayConn>({
+    graceMs: config.session.graceMs,
+    historyCap: config.session.historyCap,
+    maxPerSite: config.session.maxPerSite,
+    pagesCap: config.limits.pagesCap,
+    onGraceExpired: (session) => endSession(session, 'expired'),
+  });
+
+  /** Sends a frame; a reader over the backpressure limit is closed (it catches up by replay). */
+  function send(conn: RelayConn, frame: RelayToVisitor | RelayToOperator): void {
+    if (conn.closed) return;
+    if (conn.send(JSON.stringify(frame)) === 'dropped') {
+      counters.slowReader(conn.data.role);
+      logger.warn({ role: conn.data.role, site: conn.data.site.id }, 'slow reader closed');
+      conn.close(CLOSE_CODES.tryAgain, 'slow reader');
+    }
+  }
+
+  function sendError(
+    conn: RelayConn,
+    code: ErrorCode,
+    extra: { id?: string; session?: string } = {},
+  ) {
+    send(conn, { t: 'error', code, message: ERROR_CODES[code], ...extra });
+  }
+
+  function toOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void {
+    for (const op of store.operatorsOf(siteId)) if (op !== except) send(op, frame);
+  }
+
+  /** Operators online for a site, one entry per operator id. */
+  function onlineOperators(siteId: string): { id: string; name: string }[] {
+    const seen = new Map<string, { id: string; name: string }>();
+    for (const op of store.operatorsOf(siteId)) {
+      const o = op.data.operator;
+      if (o && !seen.has(o.id)) seen.set(o.id, { id: o.id, name: o.name });
+    }
+    return [...seen.values()];
+  }
+
+  function statusFrame(session: Session<RelayConn>): RelayToVisitor {
+    const online = onlineOperators(session.siteId);
+    return {
+      t: 'status',
+      online: online.length > 0,
+      operators: online.map((o) => ({ name: o.name })),
+      agent: session.owner ? { name: session.owner.name } : null,
+    };
+  }
+
+  function snapshot(session: Session<RelayConn>): VisitorSnapshot {
+    const t = session.tech;
+    const last = session.pages[session.pages.length - 1];
+    const snap: VisitorSnapshot = {
+      session: session.id,
+      state:
+        session.state === 'detached'
+          ? 'detached'
+          : session.owner
+            ? 'chatting'
+            : session.waitingSince !== null
+              ? 'waiting'
+              : 'browsing',
+      owner: session.owner ? { ...session.owner } : null,
+      startedAt: session.startedAt,
+      waitingSince: session.waitingSince,
+      page: { url: last?.url ?? '', title: last?.title ?? '' },
+      pages: session.pages.map((p) => ({ ...p })),
+      referrer: t.referrer,
+      browser: t.browser,
+      os: t.os,
+      device: t.device,
+      lang: t.lang,
+      tz: t.tz,
+      screen: { ...t.screen },
+      lastSeq: session.lastSeq,
+    };
+    if (session.info.name) snap.name = session.info.name;
+    if (session.info.email) snap.email = session.info.email;
+    if (session.info.custom) snap.custom = { ...session.info.custom };
+    if (t.ip) snap.ip = t.ip;
+    if (t.country) snap.country = t.country;
+    if (t.city) snap.city = t.city;
+    return snap;
+  }
+
+  /** Tells the site's operators about a visitor; page changes are throttled (`throttle`). */
+  function upsert(session: Session<RelayConn>, throttle = false): void {
+    if (session.state === 'ended') return;
+    const now = performance.now();
+    const wait = session.lastUpsertAt + UPSERT_INTERVAL_MS - now;
+    if (throttle && wait > 0) {
+      session.upsertTimer ??= setTimeout(() => {
+        session.upsertTimer = null;
+        upsert(session);
+      }, wait);
+      return;
+    }
+    if (session.upsertTimer) {
+      clearTimeout(session.upsertTimer);
+      session.upsertTimer = null;
+    }
+    session.lastUpsertAt = now;
+    toOperators(session.siteId, { t: 'visitor', visitor: snapshot(session) });
+  }
+
+  /** Sends every attached visitor of a site the current operator status. */
+  function broadcastStatus(siteId: string): void {
+    for (const s of store.ofSite(siteId)) if (s.conn) send(s.conn, statusFrame(s));
+  }
+
+  /** Tells everyone of a site which operators are online. */
+  function operatorsChanged(siteId: string): void {
+    toOperators(siteId, { t: 'operators', operators: onlineOperators(siteId) });
+    broadcastStatus(siteId);
+  }
+
+  /** Hands a job to mail; false when the dispatcher refused it (nothing is held then). */
+  function dispatch(job: MailJob): boolean {
+    let result: ReturnType<Dispatcher['dispatch']>;
+    try {
+      result = dispatcher.dispatch(job);
+    } catch {
+      result = { accepted: false, reason: 'invalid', message: 'dispatcher threw' };
+    }
+    counters.mailJob(job.kind, result.accepted);
+    if (result.accepted)
+      logger.info({ kind: job.kind, job: job.id, site: job.site.id }, 'mail queued');
+    else
+      logger.warn(
+        { kind: job.kind, job: job.id, site: job.site.id, reason: result.reason },
+        'mail refused',
+      );
+    return result.accepted;
+  }
+
+  /**
+   * Ends a session once: tells the visitor (`ended`, then close), tells operators (`gone`),
+   * hands the transcript to mail, and deletes every map entry (DESIGN.md lifecycle step 3).
+   */
+  function endSession(
+    session: Session<RelayConn>,
+    reason: EndReason,
+    closeCode: number = CLOSE_CODES.sessionEnded,
+  ): void {
+    const conn = session.conn;
+    const site = sites.get(session.siteId);
+    const job = site ? transcriptJob(session, site, reason, Date.now()) : null;
+    if (!store.end(session)) return;
+    if (conn) {
+      conn.data.session = null;
+      send(conn, { t: 'ended', reason });
+      conn.close(closeCode, 'session ended');
+    }
+    toOperators(session.siteId, { t: 'gone', session: session.id, reason });
+    counters.sessionEnded(reason);
+    logger.info(
+      {
+        session: session.id,
+        site: session.siteId,
+        reason,
+        messages: session.lastSeq,
+        durationMs: Date.now() - session.startedAt,
+      },
+      'session ended',
+    );
+    if (job) dispatch(job);
+    // Drop the content now rather than whenever the last closure lets go of the object.
+    session.history = [];
+    session.notes = [];
+    session.pages = [];
+    session.info = {};
+  }
+
+  return {
+    store,
+    sites,
+    send,
+    sendError,
+    toOperators,
+    onlineOperators,
+    statusFrame,
+    snapshot,
+    upsert,
+    broadcastStatus,
+    operatorsChanged,
+    dispatch,
+    endSession,
+    counters,
+    logger,
+    config,
+  };
+}

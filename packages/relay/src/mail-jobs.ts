@@ -1,0 +1,90 @@
+import type {
+  OfflineJob,
+  TechnicalData,
+  TranscriptJob,
+  TranscriptMessage,
+} from '@conduit-chat/mail';
+import type { EndReason } from '@conduit-chat/protocol';
+import { nanoid } from 'nanoid';
+import type { SiteConfig } from './config.js';
+import type { Session } from './session-store.js';
+
+// Builds the jobs the mail dispatcher sends (packages/mail/src/jobs.ts). Recipients come from
+// the site's configuration only; the IP is left out where the site anonymises IPs.
+
+/** The technical data of a session as mail sees it. */
+export function technicalData(session: Session<unknown>, site: SiteConfig): TechnicalData {
+  const t = session.tech;
+  const data: TechnicalData = {
+    browser: t.browser,
+    os: t.os,
+    device: t.device,
+    lang: t.lang,
+    tz: t.tz,
+    screen: { w: t.screen.w, h: t.screen.h },
+    referrer: t.referrer,
+    pages: session.pages.map((p) => ({ url: p.url, title: p.title, at: p.at })),
+  };
+  if (!site.anonymizeIp && t.ip) data.ip = t.ip;
+  if (t.country) data.country = t.country;
+  if (t.city) data.city = t.city;
+  return data;
+}
+
+/** The transcript of a finished chat, or null when the site wants none or nothing was said. */
+export function transcriptJob(
+  session: Session<unknown>,
+  site: SiteConfig,
+  reason: EndReason,
+  endedAt: number,
+): TranscriptJob | null {
+  if (!site.transcripts || session.lastSeq === 0) return null;
+  const lines: TranscriptMessage[] = session.history.map((m) => {
+    const line: TranscriptMessage = { from: m.from, text: m.text, at: m.at };
+    if (m.name !== undefined) line.name = m.name;
+    return line;
+  });
+  for (const note of session.notes) lines.push({ from: 'system', text: note.text, at: note.at });
+  lines.sort((a, b) => a.at - b.at);
+  const visitor: TranscriptJob['visitor'] = {};
+  if (session.info.name) visitor.name = session.info.name;
+  if (session.info.email) visitor.email = session.info.email;
+  if (session.info.custom) visitor.custom = { ...session.info.custom };
+  return {
+    kind: 'transcript',
+    id: session.id,
+    site: { id: site.id, name: site.name },
+    to: [...site.transcripts.to],
+    visitor,
+    tech: technicalData(session, site),
+    messages: lines,
+    truncated: session.truncated,
+    operators: [...session.participants],
+    startedAt: session.startedAt,
+    endedAt,
+    endReason: reason,
+  };
+}
+
+/** An offline message, or null when the site has no offline recipients. */
+export function offlineJob(
+  site: SiteConfig,
+  message: { name: string; email: string; text: string; page?: { url: string; title: string } },
+  tech: TechnicalData | undefined,
+  at: number,
+): OfflineJob | null {
+  if (!site.offline) return null;
+  const job: OfflineJob = {
+    kind: 'offline',
+    id: nanoid(),
+    site: { id: site.id, name: site.name },
+    to: [...site.offline.to],
+    name: message.name,
+    email: message.email,
+    text: message.text,
+    at,
+  };
+  if (message.page) job.page = { url: message.page.url, title: message.page.title };
+  if (tech) job.tech = tech;
+  return job;
+}

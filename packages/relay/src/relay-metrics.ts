@@ -1,0 +1,103 @@
+import type { Dispatcher } from '@conduit-chat/mail';
+import type { RelayCounters } from './hub.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { SessionStoreStats } from './session-store.js';
+import type { TransportName } from './transport/transport.js';
+
+// The relay's metrics on /metrics: what an operator of the relay watches. Counts and codes only.
+
+/** What the gauges read at every scrape. */
+export interface MetricSources {
+  store: () => SessionStoreStats;
+  connections: () => { visitor: number; operator: number };
+  dispatcher: Dispatcher;
+  transport: () => TransportName;
+}
+
+/** The registry plus the counters the hub and endpoints report to. */
+export interface RelayMetrics {
+  registry: Metrics;
+  counters: RelayCounters;
+  /** Counts an upgrade refused for its Origin (CHECKLIST B1). */
+  originRejected(role: string): void;
+  /** Counts an upgrade refused for another reason (unknown site, per-address cap, …). */
+  upgradeRejected(reason: string): void;
+}
+
+/** Registers every relay metric. */
+export function createRelayMetrics(sources: MetricSources): RelayMetrics {
+  const registry = createMetrics();
+  const sessionsEnded = registry.counter(
+    'conduit_sessions_ended_total',
+    'Sessions ended, by reason.',
+    ['reason'],
+  );
+  const routed = registry.counter('conduit_messages_routed_total', 'Chat messages routed.', [
+    'from',
+  ]);
+  const rejected = registry.counter(
+    'conduit_frames_rejected_total',
+    'Inbound frames refused, by error code.',
+    ['code'],
+  );
+  const origins = registry.counter(
+    'conduit_origin_rejections_total',
+    'WebSocket upgrades refused for their Origin.',
+    ['role'],
+  );
+  const upgrades = registry.counter(
+    'conduit_upgrades_rejected_total',
+    'WebSocket upgrades refused for other reasons.',
+    ['reason'],
+  );
+  const mailJobs = registry.counter('conduit_mail_jobs_total', 'Mail jobs handed to dispatch.', [
+    'kind',
+    'accepted',
+  ]);
+  const slow = registry.counter(
+    'conduit_slow_readers_total',
+    'Sockets closed for exceeding the backpressure limit.',
+    ['role'],
+  );
+  registry.gauge('conduit_sessions', 'Live visitor sessions.', () => sources.store().sessions);
+  registry.gauge('conduit_sessions_detached', 'Sessions waiting in their grace window.', () => {
+    return sources.store().graceTimers;
+  });
+  registry.gauge('conduit_connections', 'Open WebSocket connections, by role.', () => {
+    const c = sources.connections();
+    return [
+      { labels: { role: 'visitor' }, value: c.visitor },
+      { labels: { role: 'operator' }, value: c.operator },
+    ];
+  });
+  registry.gauge('conduit_mail_queue', 'Mail jobs held by the dispatcher, by state.', () => {
+    const s = sources.dispatcher.stats();
+    return [
+      { labels: { state: 'pending' }, value: s.pending },
+      { labels: { state: 'in_flight' }, value: s.inFlight },
+    ];
+  });
+  registry.gauge('conduit_mail_total', 'Mail jobs sent, retried and dropped since start.', () => {
+    const s = sources.dispatcher.stats();
+    return [
+      { labels: { outcome: 'sent' }, value: s.sent },
+      { labels: { outcome: 'retried' }, value: s.retried },
+      { labels: { outcome: 'dropped' }, value: s.dropped },
+    ];
+  });
+  registry.gauge('conduit_transport_info', 'The transport carrying the sockets.', () => [
+    { labels: { transport: sources.transport() }, value: 1 },
+  ]);
+  return {
+    registry,
+    counters: {
+      frameRejected: (code) => rejected.inc({ code }),
+      messageRouted: (from) => routed.inc({ from }),
+      sessionEnded: (reason) => sessionsEnded.inc({ reason }),
+      mailJob: (kind, accepted) => mailJobs.inc({ kind, accepted: String(accepted) }),
+      slowReader: (role) => slow.inc({ role }),
+    },
+    originRejected: (role) => origins.inc({ role }),
+    upgradeRejected: (reason) => upgrades.inc({ reason }),
+  };
+}

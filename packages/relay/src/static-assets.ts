@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { textReply } from './transport/http-text.js';
+import type { HttpReply, HttpRequest } from './transport/transport.js';
+
+// The files the relay serves: the widget's script-tag bundle, the operator console, and the
+// demo pages. Each comes from a built package; when it is not built, a 404 says how to build it.
+
+/** Directories the assets are read from. */
+export interface AssetDirs {
+  /** Directory holding `widget.js` (default: `@conduit-chat/widget`'s `dist/`). */
+  widgetDir?: string | undefined;
+  /** Directory holding the console's `index.html` (default: `@conduit-chat/console`'s `dist/`). */
+  consoleDir?: string | undefined;
+  /** Directory holding the demo pages (default: this package's `demo/`). */
+  demoDir?: string | undefined;
+}
+
+/** `Cache-Control` of `/widget.js`: a day, revalidated by ETag after that. */
+export const WIDGET_CACHE = 'public, max-age=86400';
+
+/** Security headers of every console response (CHECKLIST B22). */
+export const CONSOLE_HEADERS = {
+  'content-security-policy': "default-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+const require = createRequire(import.meta.url);
+
+/** The directory of an installed package (works without a `./package.json` export). */
+export function packageDir(name: string): string | undefined {
+  for (const base of require.resolve.paths(name) ?? []) {
+    const dir = join(base, name);
+    if (existsSync(join(dir, 'package.json'))) return realpathSync(dir);
+  }
+  return undefined;
+}
+
+function defaults(dirs: AssetDirs) {
+  const widget = packageDir('@conduit-chat/widget');
+  const consolePkg = packageDir('@conduit-chat/console');
+  return {
+    widgetDir: dirs.widgetDir ?? (widget ? join(widget, 'dist') : undefined),
+    consoleDir: dirs.consoleDir ?? (consolePkg ? join(consolePkg, 'dist') : undefined),
+    demoDir: dirs.demoDir ?? fileURLToPath(new URL('../demo/', import.meta.url)),
+  };
+}
+
+interface Bundle {
+  body: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+  etag: string;
+}
+
+/** Compresses once (at startup or first request), serves many times. */
+function loadBundle(file: string): Bundle | null {
+  if (!existsSync(file)) return null;
+  const body = readFileSync(file);
+  return {
+    body,
+    gzip: gzipSync(body, { level: 9 }),
+    br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`,
+  };
+}
+
+/** Picks br, then gzip, from an Accept-Encoding header (q=0 means "not this one"). */
+export function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
+  const offered = new Map<string, number>();
+  for (const part of (accept ?? '').split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    offered.set(name.trim(), q ? Number(q.slice(2)) : 1);
+  }
+  if ((offered.get('br') ?? 0) > 0) return 'br';
+  if ((offered.get('gzip') ?? 0) > 0) return 'gzip';
+  return null;
+}
+
+/** Resolves `rel` inside `root`; null for anything that would leave it (path traversal). */
+export function safeJoin(root: string, rel: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rel);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const base = resolve(root);
+  const full = resolve(base, `.${decoded.startsWith('/') ? '' : '/'}${decoded}`);
+  return full === base || full.startsWith(base + sep) ? full : null;
+}
+
+/** Serves `/widget.js`, `/console/…` and (demo mode) `/demo/…`; null for other paths. */
+export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) {
+  const { widgetDir, consoleDir, demoDir } = defaults(dirs);
+  const widgetFile = widgetDir ? join(widgetDir, 'widget.js') : null;
+  let widget = widgetFile ? loadBundle(widgetFile) : null;
+
+  function serveWidget(req: HttpRequest): HttpReply {
+    // Built after the relay started (e.g. `npm start` building in parallel): pick it up.
+    if (!widget && widgetFile) widget = loadBundle(widgetFile);
+    if (!widget) {
+      return textReply(404, 'widget not built: run npm run build -w @conduit-chat/widget');
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': WIDGET_CACHE,
+      etag: widget.etag,
+      vary: 'Accept-Encoding',
+      'cross-origin-resource-policy': 'cross-origin',
+      'x-content-type-options': 'nosniff',
+    };
+    if (req.headers['if-none-match'] === widget.etag) return { status: 304, headers };
+    const encoding = pickEncoding(req.headers['accept-encoding']);
+    if (encoding) headers['content-encoding'] = encoding;
+    const body = encoding === 'br' ? widget.br : encoding === 'gzip' ? widget.gzip : widget.body;
+    return { status: 200, headers, body: req.method === 'head' ? '' : body };
+  }
+
+  async function serveFile(
+    root: string,
+    rel: string,
+    extra: Record<string, string>,
+    notBuilt: string,
+  ): Promise<HttpReply> {
+    if (!existsSync(join(root, 'index.html'))) return textReply(404, notBuilt, extra);
+    const file = safeJoin(root, rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel);
+    if (!file || !existsSync(file) || !statSync(file).isFile()) {
+      return textReply(404, 'not found', extra);
+    }
+    const body = await readFile(file);
+    const hashed = /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2|svg|png)$/.test(file);
+    return {
+      status: 200,
+      headers: {
+        ...extra,
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      },
+      body,
+    };
+  }
+
+  return {
+    /** True once `widget.js` is built and loaded. */
+    widgetBuilt: () => widget !== null,
+    handle(req: HttpRequest): HttpReply | Promise<HttpReply> | null {
+      if (req.method !== 'get' && req.method !== 'head') return null;
+      if (req.path === '/widget.js') return serveWidget(req);
+      if (req.path === '/console' || req.path === '/demo') {
+        if (req.path === '/demo' && !options.demo) return null;
+        return { status: 301, headers: { location: `${req.path}/` } };
+      }
+      if (req.path.startsWith('/console/')) {
+        if (!consoleDir) {
+          return textReply(404, CONSOLE_NOT_BUILT, CONSOLE_HEADERS);
+        }
+        return serveFile(consoleDir, req.path.slice(9), CONSOLE_HEADERS, CONSOLE_NOT_BUILT);
+      }
+      if (options.demo && req.path.startsWith('/demo/')) {
+        return serveFile(demoDir, req.path.slice(6), {}, 'demo pages missing');
+      }
+      return null;
+    },
+  };
+}
+
+const CONSOLE_NOT_BUILT = 'console not built: run npm run build -w @conduit-chat/console';

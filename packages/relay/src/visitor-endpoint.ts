@@ -1,0 +1,258 @@
+import {
+  CLOSE_CODES,
+  type FrameOf,
+  pageUrl,
+  type RelayToVisitor,
+  type VisitorToRelay,
+} from '@conduit-chat/protocol';
+import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
+import type { Hub, RelayConn } from './hub.js';
+import { offlineJob, technicalData } from './mail-jobs.js';
+import type { Session, SessionInfo } from './session-store.js';
+import type { TechLookup } from './tech.js';
+
+// The widget's socket, `/v1/visitor?site=ID` (DESIGN.md "The wire protocol", "Session
+// lifecycle"): hello/resume with replay, messages with acks and de-duplication, typing, pages,
+// info, end, offline, ping. The Origin was checked before the upgrade.
+
+type Hello = FrameOf<VisitorToRelay, 'hello'>;
+
+/** The visitor endpoint's handlers. */
+export function visitorEndpoint(hub: Hub, tech: TechLookup) {
+  const { store } = hub;
+
+  function welcome(
+    conn: RelayConn,
+    session: Session<RelayConn>,
+    resumed: boolean,
+    lastSeq: number,
+  ) {
+    const site = conn.data.site;
+    const replay = store.since(session, lastSeq);
+    const status = hub.statusFrame(session);
+    const widget: FrameOf<RelayToVisitor, 'welcome'>['widget'] = {
+      name: site.name,
+      connect: site.connect,
+      preChat: site.preChat,
+    };
+    if (site.widget.color) widget.color = site.widget.color;
+    if (site.widget.position) widget.position = site.widget.position;
+    if (site.widget.greeting) widget.greeting = site.widget.greeting;
+    hub.send(conn, {
+      t: 'welcome',
+      session: session.id,
+      token: session.token,
+      resumed,
+      truncated: replay.truncated,
+      operators: status.t === 'status' ? status.operators : [],
+      online: status.t === 'status' ? status.online : false,
+      agent: session.owner ? { name: session.owner.name } : null,
+      widget,
+    });
+    for (const m of replay.messages) {
+      const frame: FrameOf<RelayToVisitor, 'msg'> = {
+        t: 'msg',
+        seq: m.seq,
+        id: m.id,
+        from: m.from,
+        text: m.text,
+        at: m.at,
+      };
+      if (m.name !== undefined) frame.name = m.name;
+      hub.send(conn, frame);
+    }
+  }
+
+  function hello(conn: RelayConn, frame: Hello): void {
+    const state = conn.data;
+    const site = state.site;
+    if (frame.resume !== undefined) {
+      const session = store.byToken(frame.resume);
+      if (!session || session.siteId !== site.id) {
+        // Unknown, expired or foreign token (CHECKLIST F3, B16): the old chat is over; never
+        // pass an empty chat off as it. The socket stays open for a fresh hello.
+        hub.send(conn, { t: 'ended', reason: 'unknown' });
+        return;
+      }
+      const previous = store.attach(session, conn);
+      if (previous) {
+        previous.data.session = null;
+        previous.close(CLOSE_CODES.replaced, 'opened elsewhere');
+      }
+      disarmHandshake(conn);
+      state.phase = 'ready';
+      state.session = session;
+      recordPage(session, frame.page);
+      welcome(conn, session, true, frame.lastSeq ?? 0);
+      hub.upsert(session);
+      hub.logger.info({ session: session.id, site: site.id }, 'session resumed');
+      return;
+    }
+    const data = tech.lookup({
+      ip: state.address,
+      userAgent: state.userAgent,
+      anonymize: site.anonymizeIp,
+    });
+    const session = store.create({
+      siteId: site.id,
+      conn,
+      page: { url: pageUrl(frame.page.url, site.keepQuery), title: frame.page.title },
+      tech: {
+        ip: data.ip,
+        ...(data.country ? { country: data.country } : {}),
+        ...(data.city ? { city: data.city } : {}),
+        browser: data.browser,
+        os: data.os,
+        device: data.device,
+        lang: frame.client.lang,
+        tz: frame.client.tz,
+        screen: { w: frame.client.screen.w, h: frame.client.screen.h },
+        referrer: frame.page.referrer ? pageUrl(frame.page.referrer, false) : '',
+      },
+      info: cleanInfo(frame.info),
+    });
+    if (!session) {
+      hub.sendError(conn, 'limit_reached');
+      hub.logger.warn({ site: site.id }, 'site session limit reached');
+      conn.close(CLOSE_CODES.tryAgain, 'too many sessions');
+      return;
+    }
+    disarmHandshake(conn);
+    state.phase = 'ready';
+    state.session = session;
+    welcome(conn, session, false, 0);
+    hub.upsert(session);
+    hub.logger.info({ session: session.id, site: site.id }, 'session started');
+  }
+
+  function recordPage(session: Session<RelayConn>, page: { url: string; title: string }) {
+    const url = pageUrl(page.url, hub.sites.get(session.siteId)?.keepQuery ?? false);
+    if (!url) return;
+    const last = session.pages[session.pages.length - 1];
+    if (last && last.url === url && last.title === page.title) return;
+    store.addPage(session, { url, title: page.title });
+  }
+
+  function offline(conn: RelayConn, frame: FrameOf<VisitorToRelay, 'offline'>): void {
+    const site = conn.data.site;
+    const session = conn.data.session;
+    const last = session?.pages[session.pages.length - 1];
+    const job = offlineJob(
+      site,
+      {
+        name: frame.name,
+        email: frame.email,
+        text: frame.text,
+        ...(last ? { page: { url: last.url, title: last.title } } : {}),
+      },
+      session ? technicalData(session, site) : undefined,
+      Date.now(),
+    );
+    if (!job) {
+      hub.sendError(conn, 'no_recipients', { id: frame.id });
+      return;
+    }
+    if (hub.dispatch(job)) hub.send(conn, { t: 'queued', id: frame.id });
+    else hub.sendError(conn, 'limit_reached', { id: frame.id });
+  }
+
+  function ready(conn: RelayConn, session: Session<RelayConn>, frame: VisitorToRelay): void {
+    switch (frame.t) {
+      case 'hello':
+        hub.sendError(conn, 'forbidden');
+        return;
+      case 'msg': {
+        const { message, duplicate } = store.append(session, {
+          id: frame.id,
+          from: 'visitor',
+          text: frame.text,
+        });
+        hub.send(conn, { t: 'ack', id: message.id, seq: message.seq });
+        if (duplicate) return;
+        hub.counters.messageRouted('visitor');
+        hub.toOperators(session.siteId, {
+          t: 'msg',
+          session: session.id,
+          seq: message.seq,
+          id: message.id,
+          from: 'visitor',
+          text: message.text,
+          at: message.at,
+        });
+        if (!session.owner && session.waitingSince === null) {
+          session.waitingSince = message.at;
+          hub.upsert(session);
+        }
+        return;
+      }
+      case 'typing':
+        hub.toOperators(session.siteId, {
+          t: 'typing',
+          session: session.id,
+          on: frame.on,
+          from: 'visitor',
+        });
+        return;
+      case 'page':
+        recordPage(session, frame);
+        hub.upsert(session, true);
+        return;
+      case 'info':
+        session.info = { ...session.info, ...cleanInfo(frame) };
+        hub.upsert(session);
+        return;
+      case 'end':
+        hub.endSession(session, 'visitor');
+        return;
+      case 'offline':
+        offline(conn, frame);
+        return;
+      case 'ping':
+        hub.send(conn, { t: 'pong' });
+        return;
+    }
+  }
+
+  return {
+    open(conn: RelayConn): void {
+      armHandshake(hub, conn);
+    },
+    message(conn: RelayConn, data: ArrayBuffer): void {
+      const frame = admitFrame(hub, conn, 'visitor->relay', data);
+      if (!frame) return;
+      const session = conn.data.session;
+      if (conn.data.phase === 'ready' && session) {
+        ready(conn, session, frame);
+        return;
+      }
+      if (frame.t === 'hello') hello(conn, frame);
+      else if (frame.t === 'ping') hub.send(conn, { t: 'pong' });
+      else if (frame.t === 'offline') offline(conn, frame);
+      else hub.sendError(conn, 'not_ready');
+    },
+    close(conn: RelayConn): void {
+      disarmHandshake(conn);
+      conn.data.phase = 'closed';
+      const session = conn.data.session;
+      conn.data.session = null;
+      if (session && store.detach(session, conn) && session.state === 'detached') {
+        hub.upsert(session);
+      }
+    },
+  };
+}
+
+type Custom = Record<string, string | number | boolean>;
+
+function cleanInfo(
+  info:
+    | { name?: string | undefined; email?: string | undefined; custom?: Custom | undefined }
+    | undefined,
+): SessionInfo {
+  const out: SessionInfo = {};
+  if (!info) return out;
+  if (info.name) out.name = info.name;
+  if (info.email) out.email = info.email;
+  if (info.custom) out.custom = { ...info.custom };
+  return out;
+}
