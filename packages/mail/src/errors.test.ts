@@ -12,7 +12,6 @@ describe('mail errors', () => {
       'send_permanent',
       'send_transient',
       'send_ambiguous',
-      'transport_closed',
     ]);
   });
 

@@ -10,7 +10,6 @@ export const MAIL_ERROR_CODES = {
   send_permanent: 'The SMTP server rejected the message for good (5xx reply).',
   send_transient: 'The SMTP server or the network failed for now (4xx reply, refused, timeout).',
   send_ambiguous: 'The connection was lost after the message data was sent; it may have arrived.',
-  transport_closed: 'The transport is closed.',
 } as const;
 
 /** One of the stable mail error codes. */
