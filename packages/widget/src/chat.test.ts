@@ -1,0 +1,334 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type TestChat, testChat, tick } from './test-chat.js';
+import { relayMsg } from './test-peer.js';
+
+let t: TestChat;
+
+afterEach(async () => {
+  await t?.stop();
+  sessionStorage.clear();
+  document.title = '';
+});
+
+describe('createChat', () => {
+  it('adds one <conduit-chat> with an open shadow root and only a labelled launcher', async () => {
+    t = await testChat();
+    expect(document.querySelectorAll('conduit-chat')).toHaveLength(1);
+    expect(t.host()?.shadowRoot?.mode).toBe('open');
+    const launcher = t.$('button.l');
+    expect(launcher?.getAttribute('aria-label')).toBe('Open chat');
+    expect(launcher?.getAttribute('aria-expanded')).toBe('false');
+    expect(t.$('[role=dialog]')).toBeNull();
+  });
+
+  it('opens no socket and stores nothing before the visitor opens it', async () => {
+    t = await testChat();
+    await tick();
+    expect(t.peer.count).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+    expect(document.cookie).toBe('');
+  });
+
+  it('adopts its stylesheet and sets no style attribute anywhere (B20)', async () => {
+    t = await testChat();
+    await t.connect();
+    expect(t.root().adoptedStyleSheets.length).toBeGreaterThan(0);
+    expect(t.root().querySelectorAll('[style]')).toHaveLength(0);
+    expect(t.host()?.hasAttribute('style')).toBe(false);
+  });
+
+  it('connects on open, shows the site name and operators online, and focuses the composer', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    expect(s.url).toBe('/v1/visitor?site=acme');
+    expect(t.$('[role=dialog]')?.getAttribute('aria-label')).toBe('Acme');
+    expect(t.text('.h')).toContain('We are online');
+    expect(t.root().activeElement?.tagName).toBe('TEXTAREA');
+    expect(sessionStorage.getItem('conduit:acme')).toBe('tok1');
+  });
+
+  it('closes on Escape and returns focus to the launcher', async () => {
+    t = await testChat();
+    await t.connect();
+    t.$('[role=dialog]')?.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }),
+    );
+    await tick();
+    expect(t.$('[role=dialog]')).toBeNull();
+    expect(t.root().activeElement).toBe(t.$('button.l'));
+  });
+
+  it('sends on Enter, adds a line on Shift+Enter, and shows sending then delivered', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    await t.type('first line', { shiftKey: true });
+    expect((t.$('textarea') as HTMLTextAreaElement).value).toBe('first line');
+    await t.type('Hello there');
+    const frame = await s.nextOf('msg');
+    expect(frame).toMatchObject({ t: 'msg', text: 'Hello there' });
+    expect(String(frame.id)).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    expect((t.$('textarea') as HTMLTextAreaElement).value).toBe('');
+    expect(t.text('.i.v')).toContain('Sending…');
+    s.send({ t: 'ack', id: frame.id, seq: 1 });
+    await t.until(() => t.text('.i.v').includes('Delivered'));
+  });
+
+  it('shows operator messages with the name isolated in <bdi> (B19)', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    s.send({ ...relayMsg(1, 'Hi!'), name: '\u202eAda' });
+    await t.until(() => t.$$('.i').length > 0);
+    const bdi = t.$('.i .n bdi');
+    expect(bdi?.textContent).toBe('\u202eAda');
+    expect(t.$('.i.v')).toBeNull();
+  });
+
+  it('B4: renders script-like message text inert and links only http(s) URLs', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    const hostile =
+      '<img src=x onerror=alert(1)> <svg onload=alert(2)> </script> javascript:alert(3) ' +
+      'data:text/html,<b>x</b> [x](javascript:alert(4)) see https://example.com/a?b=1.';
+    s.send(relayMsg(1, hostile));
+    await t.until(() => t.$$('.i').length > 0);
+    const item = t.$('.i') as HTMLElement;
+    expect(item.querySelectorAll('img, svg:not([aria-hidden]), script, b')).toHaveLength(0);
+    expect(item.textContent).toContain(hostile);
+    const links = Array.from(item.querySelectorAll('a'));
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/a?b=1']);
+    expect(links[0]?.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(links[0]?.getAttribute('target')).toBe('_blank');
+  });
+
+  it('shows the operator typing and sends the visitor typing', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    s.send({ t: 'typing', on: true, name: 'Ada' });
+    await t.until(() => t.text('[role=status]').includes('Ada is typing…'));
+    s.send({ t: 'typing', on: false });
+    await t.until(() => !t.text('[role=status]').includes('typing'));
+    const box = t.$('textarea') as HTMLTextAreaElement;
+    box.value = 'h';
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    expect(await s.nextOf('typing')).toEqual({ t: 'typing', on: true });
+  });
+
+  it('counts unread operator messages while closed, not replayed history, and clears on open', async () => {
+    t = await testChat();
+    const counts: number[] = [];
+    t.chat.on('unread', ({ count }) => counts.push(count));
+    t.chat.open();
+    const s = await t.peer.accept();
+    await s.nextOf('hello');
+    t.chat.close();
+    s.send({
+      t: 'welcome',
+      session: 's',
+      token: 'tok1',
+      resumed: true,
+      truncated: false,
+      operators: [],
+      online: true,
+      agent: null,
+      widget: { name: 'Acme' },
+    });
+    await s.nextOf('ping');
+    s.send(relayMsg(1, 'old news'));
+    s.send({ t: 'pong' });
+    s.send(relayMsg(2, 'new'));
+    s.send(relayMsg(3, 'newer'));
+    await t.until(() => t.text('.b') === '2');
+    expect(t.$('button.l')?.getAttribute('aria-label')).toBe('Open chat (2 unread messages)');
+    expect(document.title).toBe('');
+    t.chat.open();
+    await tick();
+    expect(t.$('.b')).toBeNull();
+    expect(counts).toEqual([1, 2, 0]);
+  });
+
+  it('shows the 4000-character counter near the limit', async () => {
+    t = await testChat();
+    await t.connect();
+    const box = t.$('textarea') as HTMLTextAreaElement;
+    box.value = 'x'.repeat(3500);
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+    await tick();
+    expect(t.text('.k')).toBe('3500 of 4000 characters');
+    expect(box.maxLength).toBe(4000);
+  });
+
+  it('B24: sends nothing for an empty or whitespace-only message', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    await t.type('   \n  ');
+    await t.type('real');
+    expect(await s.nextOf('msg')).toMatchObject({ text: 'real' });
+    expect(t.$$('.i.v')).toHaveLength(1);
+  });
+
+  it('asks for name and e-mail first when the site requires it, with validation', async () => {
+    t = await testChat();
+    const s = await t.connect({ widget: { name: 'Acme', preChat: 'required' } });
+    expect(t.text('.f')).toContain('Before we start');
+    await t.click('Start chat');
+    expect(t.$$('.e').map((e) => e.textContent)).toEqual([
+      'Please fill this in.',
+      'Please fill this in.',
+    ]);
+    expect(t.$('#f-name')?.getAttribute('aria-invalid')).toBe('true');
+    expect(t.$('#f-name')?.getAttribute('aria-describedby')).toBe('f-name-e');
+    (t.$('#f-name') as HTMLInputElement).value = 'Grace';
+    (t.$('#f-email') as HTMLInputElement).value = 'grace@evil y';
+    await t.click('Start chat');
+    expect(t.$$('.e').map((e) => e.textContent)).toEqual([
+      'Please enter an e-mail address like name@example.com.',
+    ]);
+    (t.$('#f-email') as HTMLInputElement).value = 'grace@example.com';
+    await t.click('Start chat');
+    expect(await s.nextOf('info')).toEqual({
+      t: 'info',
+      name: 'Grace',
+      email: 'grace@example.com',
+    });
+    expect(t.$('textarea')).not.toBeNull();
+  });
+
+  it('lets the visitor skip an optional pre-chat form', async () => {
+    t = await testChat({ preChat: 'optional' });
+    await t.connect();
+    expect(t.text('.f')).toContain('(optional)');
+    await t.click('Skip');
+    expect(t.$('textarea')).not.toBeNull();
+  });
+
+  it('shows the offline form when nobody is online, validates it, and thanks once queued', async () => {
+    t = await testChat();
+    const s = await t.connect({ online: false, operators: [] });
+    expect(t.text('.h')).toContain('We are away');
+    expect(t.text('.f')).toContain('Nobody is online');
+    await t.click('Send message');
+    expect(t.$$('.e')).toHaveLength(3);
+    (t.$('#f-name') as HTMLInputElement).value = 'Lin';
+    (t.$('#f-email') as HTMLInputElement).value = 'lin@example.com';
+    (t.$('#f-text') as HTMLTextAreaElement).value = 'Call me back, please.';
+    await t.click('Send message');
+    const frame = await s.nextOf('offline');
+    expect(frame).toMatchObject({
+      name: 'Lin',
+      email: 'lin@example.com',
+      text: 'Call me back, please.',
+    });
+    expect(t.text('.f button')).toBe('Sending…');
+    s.send({ t: 'queued', id: frame.id });
+    await t.until(() => t.text('[role=status]').includes('Thank you!'));
+  });
+
+  it('asks for confirmation before ending the chat, and Cancel goes back', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    await t.type('hi');
+    await t.click('End chat');
+    expect(t.text('[role=alertdialog]')).toContain('End this chat?');
+    await t.click('Cancel');
+    expect(t.$('[role=alertdialog]')).toBeNull();
+    await t.click('End chat');
+    t.$$('[role=alertdialog] button')[0]?.click();
+    expect(await s.nextOf('end')).toEqual({ t: 'end' });
+    s.send({ t: 'ended', reason: 'visitor' });
+    await t.until(() => t.text('.f').includes('The chat has ended.'));
+    expect(sessionStorage.getItem('conduit:acme')).toBeNull();
+  });
+
+  it('starts a new chat after the end, without the old token', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    s.send({ t: 'ended', reason: 'operator' });
+    await t.until(() => t.text('.f').includes('The chat has ended.'));
+    await t.click('Start a new chat');
+    const fresh = await t.peer.accept();
+    expect(await fresh.nextOf('hello')).not.toHaveProperty('resume');
+  });
+
+  it('downloads the transcript as a text file made in the browser', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    await t.type('Where is my order?');
+    s.send({ ...relayMsg(2, 'On its way: https://track.example/1'), name: 'Ada' });
+    await t.until(() => t.$$('.i').length === 2);
+    const made: Blob[] = [];
+    const original = URL.createObjectURL;
+    URL.createObjectURL = (blob: Blob) => {
+      made.push(blob);
+      return 'blob:test';
+    };
+    try {
+      await t.click('Download transcript');
+    } finally {
+      URL.createObjectURL = original;
+    }
+    expect(made).toHaveLength(1);
+    const text = await made[0]?.text();
+    expect(text).toMatch(/^Acme — /);
+    expect(text).toMatch(/\] You: Where is my order\?\n/);
+    expect(text).toMatch(/\] Ada: On its way: https:\/\/track\.example\/1\n/);
+  });
+
+  it('shows reconnecting while the relay restarts, then carries on', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    s.close(1012);
+    await t.until(() => t.text('[role=status]').includes('Reconnecting…') || t.peer.count === 2);
+    const again = await t.peer.accept();
+    expect(await again.nextOf('hello')).toMatchObject({ resume: 'tok1' });
+  });
+
+  it('resumes at once on the next page when this tab has a chat', async () => {
+    sessionStorage.setItem('conduit:acme', 'tok9');
+    t = await testChat();
+    const s = await t.peer.accept();
+    expect(await s.nextOf('hello')).toMatchObject({ resume: 'tok9', lastSeq: 0 });
+  });
+
+  it('connects on load only with consent', async () => {
+    t = await testChat({ connect: 'on-load' });
+    await tick();
+    expect(t.peer.count).toBe(0);
+    t.chat.consent(true);
+    const s = await t.peer.accept();
+    expect((await s.next()).t).toBe('hello');
+  });
+
+  it('speaks German with locale de and takes string overrides', async () => {
+    t = await testChat({ locale: 'de-AT', strings: { send: 'Los' } });
+    expect(t.$('button.l')?.getAttribute('aria-label')).toBe('Chat öffnen');
+    await t.connect();
+    expect(t.text('.c button')).toBe('Los');
+    expect((t.$('textarea') as HTMLTextAreaElement).placeholder).toBe('Nachricht schreiben…');
+  });
+
+  it('emits typed events: ready, open, status, message, ended', async () => {
+    const seen: string[] = [];
+    t = await testChat();
+    t.chat.on('open', () => seen.push('open'));
+    t.chat.on('status', ({ online }) => seen.push(`status:${online}`));
+    t.chat.on('message', ({ from, text }) => seen.push(`${from}:${text}`));
+    t.chat.on('ended', ({ reason }) => seen.push(`ended:${reason}`));
+    const s = await t.connect();
+    s.send(relayMsg(1, 'hello'));
+    s.send({ t: 'ended', reason: 'operator' });
+    await t.until(() => seen.length === 4);
+    expect(seen).toEqual(['open', 'status:true', 'operator:hello', 'ended:operator']);
+  });
+
+  it('removes its element, socket and listeners on destroy()', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    t.chat.destroy();
+    expect(document.querySelector('conduit-chat')).toBeNull();
+    expect(await s.closed).toBe(1000);
+    window.dispatchEvent(new Event('online'));
+    t.chat.open();
+    await tick();
+    expect(t.peer.count).toBe(1);
+  });
+});
