@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { visitorUrl } from './chat.js';
 import { bootScriptTag, type CommandFunction, scriptOptions } from './script-tag.js';
 import { tick } from './test-chat.js';
-import { nodeSocket, type ScriptedPeer, startPeer } from './test-peer.js';
+import { NodeWebSocket, type ScriptedPeer, startPeer } from './test-peer.js';
 
 const tag = (src: string, data: Record<string, string>) => {
   const script = document.createElement('script');
@@ -90,7 +90,7 @@ describe('bootScriptTag', () => {
       },
     );
     // The tests open sockets with `ws`; the browser build uses the global WebSocket.
-    (globalThis as { WebSocket?: unknown }).WebSocket = (url: string) => nodeSocket(url);
+    globalThis.WebSocket = NodeWebSocket as unknown as typeof WebSocket;
     const chat = bootScriptTag(script, win);
     expect(win.Conduit.chat).toBe(chat);
     await tick();

@@ -36,6 +36,9 @@ const ws = createRequire(import.meta.url)('ws') as typeof import('ws');
 const { WebSocketServer } = ws;
 const WebSocket = ws.WebSocket;
 
+/** The `ws` package's client class (stands in for the browser's `WebSocket`). */
+export const NodeWebSocket = ws.WebSocket;
+
 /** Starts a scripted peer. */
 export async function startPeer(): Promise<ScriptedPeer> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
