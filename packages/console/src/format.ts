@@ -29,6 +29,7 @@ export function referrerLabel(referrer: string): string {
   if (!referrer) return 'direct';
   try {
     const u = new URL(referrer);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return referrer;
     return u.host + (u.pathname === '/' ? '' : u.pathname);
   } catch {
     return referrer;
