@@ -6,8 +6,8 @@ import maxmind from 'maxmind';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anonymizeIp,
-  COUNTRY_DB_FILE,
   clientIp,
+  countryDbPath,
   createTechLookup,
   normalizeIp,
   type TechLookup,
@@ -164,6 +164,7 @@ describe('normalizeIp', () => {
       '::ffff:1.2.3.4.5',
       '<script>alert(1)</script>',
       'x'.repeat(10_000),
+      `fe80::1%${'a'.repeat(100)}`,
     ]) {
       expect(normalizeIp(bad), bad.slice(0, 40)).toBe('');
     }
@@ -278,7 +279,7 @@ describe('createTechLookup', () => {
   });
 
   it('looks up IPv4-mapped addresses as IPv4 (the raw database finds nothing for them)', async () => {
-    const raw = await maxmind.open(COUNTRY_DB_FILE);
+    const raw = await maxmind.open(countryDbPath());
     expect(raw.get('::ffff:8.8.8.8')).toBeNull();
     expect(look('::ffff:8.8.8.8').country).toBe('US');
     expect(look('0000:0000:0000:0000:0000:ffff:0808:0808')).toMatchObject({
@@ -426,6 +427,18 @@ describe('createTechLookup with a city database', () => {
 
   it('gives no city for private addresses, whatever the file says', () => {
     expect(look('10.1.2.3')).toEqual({ ip: '10.1.2.3', ...unknownUa });
+  });
+
+  it('uses a country database given in options instead of the embedded one', async () => {
+    const own = await createTechLookup({ countryDb: join(dir, 'city.mmdb') });
+    // The fixture has no country for 133.242.0.3 and says AU for 1.1.1.1.
+    expect(own.lookup({ ip: '133.242.0.3', userAgent: '', anonymize: false })).toEqual({
+      ip: '133.242.0.3',
+      ...unknownUa,
+    });
+    expect(own.lookup({ ip: '1.1.1.1', userAgent: '', anonymize: false }).country).toBe('AU');
+    const missing = await createTechLookup({ countryDb: join(dir, 'nope.mmdb') }).catch((e) => e);
+    expect(missing).toMatchObject({ code: 'geo_db_missing' });
   });
 
   it('rejects a missing file with geo_db_missing', async () => {

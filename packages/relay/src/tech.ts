@@ -16,6 +16,9 @@ export const GEO_CACHE_ENTRIES = 4096;
 /** `X-Forwarded-For` entries examined from the right before giving up on the header. */
 export const FORWARDED_MAX_ENTRIES = 16;
 
+// The longest address text: 8 groups of 4 hex digits and 7 colons, or an IPv4 tail, plus a zone.
+const IP_MAX_CHARS = 64;
+
 /** Stable codes of the errors `createTechLookup` throws. */
 export const TECH_ERROR_CODES = {
   geo_db_missing: 'The IP location database file does not exist.',
@@ -54,6 +57,8 @@ export interface TechLookup {
 
 /** Options of `createTechLookup`. */
 export interface TechLookupOptions {
+  /** Country mmdb to use instead of the embedded one (e.g. next to a single-file binary). */
+  countryDb?: string;
   /** An mmdb with city names (DB-IP city lite, ip-location-db `dbip-city-mmdb` or MaxMind layout). */
   cityDb?: string;
 }
@@ -112,6 +117,7 @@ function formatIpv6(words: number[]): string {
  * @example normalizeIp('0000:0000:0000:0000:0000:ffff:7f00:0001') // '127.0.0.1'
  */
 export function normalizeIp(ip: string): string {
+  if (ip.length > IP_MAX_CHARS) return '';
   if (isIPv4(ip)) return ip;
   const bare = ip.split('%')[0] ?? '';
   if (!isIPv6(bare)) return '';
@@ -139,6 +145,7 @@ export function anonymizeIp(ip: string): string {
 /** One `X-Forwarded-For` entry as an address: allows `[v6]:port` and `v4:port` forms. */
 function forwardedEntry(entry: string): string {
   const s = entry.trim();
+  if (s.length > IP_MAX_CHARS + 8) return '';
   const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
   if (bracket) return normalizeIp(bracket[1] ?? '');
   const v4port = /^([\d.]+):\d+$/.exec(s);
@@ -227,10 +234,18 @@ async function openDb(file: string): Promise<Reader<Response>> {
   }
 }
 
-/** Path of the embedded country database (CC0 package, IPv4 and IPv6 in one file). */
-export const COUNTRY_DB_FILE = createRequire(import.meta.url).resolve(
-  '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb',
-);
+/** The package and file of the embedded country database (CC0 package; IPv4 and IPv6 in one). */
+export const COUNTRY_DB_MODULE =
+  '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb';
+
+/** Absolute path of the embedded country database; throws `geo_db_missing` when not installed. */
+export function countryDbPath(): string {
+  try {
+    return createRequire(import.meta.url).resolve(COUNTRY_DB_MODULE);
+  } catch (err) {
+    throw new TechLookupError('geo_db_missing', COUNTRY_DB_MODULE, { cause: err });
+  }
+}
 
 /**
  * Opens the embedded country database (and `cityDb` when given) once and returns a lookup.
@@ -241,7 +256,7 @@ export const COUNTRY_DB_FILE = createRequire(import.meta.url).resolve(
  * // { ip: '8.8.8.0', country: 'US', browser: 'Chrome 130', os: 'Windows 10', device: 'desktop' }
  */
 export async function createTechLookup(options: TechLookupOptions = {}): Promise<TechLookup> {
-  const countries = await openDb(COUNTRY_DB_FILE);
+  const countries = await openDb(options.countryDb ?? countryDbPath());
   const cities = options.cityDb === undefined ? undefined : await openDb(options.cityDb);
   const uaCache = new Map<string, UaData>();
 
