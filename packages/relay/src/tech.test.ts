@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -439,6 +439,19 @@ describe('createTechLookup with a city database', () => {
     expect(own.lookup({ ip: '1.1.1.1', userAgent: '', anonymize: false }).country).toBe('AU');
     const missing = await createTechLookup({ countryDb: join(dir, 'nope.mmdb') }).catch((e) => e);
     expect(missing).toMatchObject({ code: 'geo_db_missing' });
+  });
+
+  it('reads a country database from bytes (as a single-file binary carries it)', async () => {
+    const bytes = new Uint8Array(await readFile(countryDbPath()));
+    const own = await createTechLookup({ countryDb: bytes });
+    expect(own.lookup({ ip: '2a02:6b8::1', userAgent: '', anonymize: true })).toEqual({
+      ip: '2a02:6b8::',
+      country: 'RU',
+      ...unknownUa,
+    });
+    const junk = await createTechLookup({ countryDb: Buffer.from('not an mmdb') }).catch((e) => e);
+    expect(junk).toBeInstanceOf(TechLookupError);
+    expect(junk).toMatchObject({ code: 'geo_db_unreadable' });
   });
 
   it('rejects a missing file with geo_db_missing', async () => {

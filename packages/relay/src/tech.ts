@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
 import { cleanLine } from '@conduit-chat/protocol';
 import Bowser from 'bowser';
-import maxmind, { type Reader, type Response } from 'maxmind';
+import maxmind, { Reader, type Response } from 'maxmind';
 
 /** Longest User-Agent parsed; the rest is cut first (real UAs are < 300 chars, junk can be 64 KB). */
 export const UA_MAX_CHARS = 512;
@@ -57,8 +57,11 @@ export interface TechLookup {
 
 /** Options of `createTechLookup`. */
 export interface TechLookupOptions {
-  /** Country mmdb to use instead of the embedded one (e.g. next to a single-file binary). */
-  countryDb?: string;
+  /**
+   * Country mmdb to use instead of the embedded package: a file, or its bytes (a single-file
+   * binary carries the database as an asset, with no node_modules to resolve it from).
+   */
+  countryDb?: string | Uint8Array;
   /** An mmdb with city names (DB-IP city lite, ip-location-db `dbip-city-mmdb` or MaxMind layout). */
   cityDb?: string;
 }
@@ -223,12 +226,17 @@ function fromRecord(rec: GeoRecord | null): { country?: string; city?: string } 
   return out;
 }
 
-async function openDb(file: string): Promise<Reader<Response>> {
+async function openDb(source: string | Uint8Array): Promise<Reader<Response>> {
+  const label = typeof source === 'string' ? source : `${source.byteLength}-byte buffer`;
   try {
-    return await maxmind.open<Response>(file, { cache: { max: GEO_CACHE_ENTRIES } });
+    if (typeof source === 'string') {
+      return await maxmind.open<Response>(source, { cache: { max: GEO_CACHE_ENTRIES } });
+    }
+    // No record cache here: decoding a country record is a few property reads.
+    return new Reader<Response>(Buffer.from(source.buffer, source.byteOffset, source.byteLength));
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new TechLookupError(missing ? 'geo_db_missing' : 'geo_db_unreadable', file, {
+    throw new TechLookupError(missing ? 'geo_db_missing' : 'geo_db_unreadable', label, {
       cause: err,
     });
   }
