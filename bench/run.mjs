@@ -44,16 +44,18 @@ const params = {
   textChars: TEXT_CHARS,
   routing: quick
     ? {
+        rounds: 2,
         visitors: 100,
         operators: SITES,
-        closed: { warmupMs: 500, measureMs: 1000 },
-        open: { rates: [1000, 5000], warmupMs: 300, measureMs: 1000, drainMs: 500 },
+        closed: { warmupMs: 300, measureMs: 700 },
+        open: { rates: [1000, 5000], warmupMs: 200, measureMs: 700, drainMs: 500 },
       }
     : {
+        rounds: 3,
         visitors: 1000,
         operators: SITES,
-        closed: { warmupMs: 2000, measureMs: 5000 },
-        open: { rates: [5000, 20_000], warmupMs: 1000, measureMs: 5000, drainMs: 2000 },
+        closed: { warmupMs: 1000, measureMs: 3000 },
+        open: { rates: [5000, 20_000], warmupMs: 500, measureMs: 3000, drainMs: 1500 },
       },
   memory: {
     warmup: quick ? 50 : 500,
@@ -160,24 +162,33 @@ async function main() {
   }
   const runnable = servers.filter((s) => !results[s.name].skipped);
 
-  for (const phase of ['routing', 'memory']) {
-    if (skip.has(phase)) continue;
+  if (!skip.has('routing') && runnable.length) {
+    log(
+      `routing: ${runnable.map((s) => s.name).join(', ')} (${params.routing.rounds} interleaved rounds)`,
+    );
+    const r = await routing(runnable, common, params.routing, log);
+    for (const [name, v] of Object.entries(r)) Object.assign(results[name], v);
+    for (const s of runnable) {
+      const v = results[s.name];
+      log(
+        `${s.name} routing: ${v.routing ? summary('routing', v.routing) : `FAILED ${v.routingError}`}`,
+      );
+    }
+  }
+  if (!skip.has('memory')) {
     for (const s of runnable) {
       if (overBudget()) {
-        results[s.name][`${phase}Error`] = 'time budget';
-        log(`${s.name} ${phase}: skipped (time budget)`);
+        results[s.name].memoryError = 'time budget';
+        log(`${s.name} memory: skipped (time budget)`);
         continue;
       }
-      log(`${s.name} ${phase} ...`);
+      log(`${s.name} memory ...`);
       try {
-        results[s.name][phase] =
-          phase === 'routing'
-            ? await routing(s, common, params.routing)
-            : await memory(s, common, params.memory);
-        log(`${s.name} ${phase}: ${summary(phase, results[s.name][phase])}`);
+        results[s.name].memory = await memory(s, common, params.memory);
+        log(`${s.name} memory: ${summary('memory', results[s.name].memory)}`);
       } catch (err) {
-        results[s.name][`${phase}Error`] = String(/** @type {Error} */ (err).message);
-        log(`${s.name} ${phase} FAILED: ${/** @type {Error} */ (err).message}`);
+        results[s.name].memoryError = String(/** @type {Error} */ (err).message);
+        log(`${s.name} memory FAILED: ${/** @type {Error} */ (err).message}`);
       }
     }
   }

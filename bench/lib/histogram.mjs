@@ -25,6 +25,18 @@ export class Histogram {
     if (v > this.max) this.max = v;
   }
 
+  /**
+   * Adds every recording of `other` (rounds of the same rate add up to one distribution).
+   * @param {Histogram} other
+   */
+  merge(other) {
+    for (let b = 0; b < this.counts.length; b++)
+      this.counts[b] += /** @type {number} */ (other.counts[b]);
+    this.n += other.n;
+    this.sum += other.sum;
+    if (other.max > this.max) this.max = other.max;
+  }
+
   reset() {
     this.counts.fill(0);
     this.n = 0;

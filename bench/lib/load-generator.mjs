@@ -75,6 +75,8 @@ export class LoadGenerator {
     /** @type {RawConn[]} */
     this.operators = [];
     this.hist = new Histogram();
+    /** @type {Map<number, Histogram>} every round of one rate, merged */
+    this.byRate = new Map();
     this.delivered = 0;
     this.acks = 0;
     this.errors = 0;
@@ -423,6 +425,9 @@ export class LoadGenerator {
     const until = performance.now() + o.drainMs;
     while (this.hist.n < expected && performance.now() < until) await sleep(20);
     const r = LoadGenerator.rates(/** @type {any} */ (a), /** @type {any} */ (b));
+    const all = this.byRate.get(o.rate) ?? new Histogram();
+    all.merge(this.hist);
+    this.byRate.set(o.rate, all);
     return {
       rate: o.rate,
       visitors: n,
@@ -432,6 +437,7 @@ export class LoadGenerator {
       unsent,
       senderLateMaxUs: lateMaxUs,
       latencyUs: this.hist.summary(),
+      allRoundsUs: all.summary(),
       serverCpuPct: r.serverCpuPct,
       genCpuPct: r.genCpuPct,
       errors: r.errors,

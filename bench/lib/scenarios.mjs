@@ -59,34 +59,167 @@ async function withServer(spec, common, nodeArgs, body) {
 }
 
 /**
- * Routing: M operators (one per site), N visitors with hello done, then the closed loop and the
- * open loop at each rate, all on one server process.
- * @param {ServerSpec} spec
+ * Routing, interleaved: every server is started with its own generator, M operators (one per
+ * site) and N visitors with hello done; then the closed loop and each open-loop rate run in
+ * rounds, one server at a time, the order rotating each round. Interleaving spreads whatever
+ * else the machine is doing over all servers alike; the figures add the rounds up.
+ * @param {ServerSpec[]} specs
  * @param {Common} common
- * @param {{ visitors: number, operators: number, closed: { warmupMs: number, measureMs: number }, open: { rates: number[], warmupMs: number, measureMs: number, drainMs: number } }} o
+ * @param {{ rounds: number, visitors: number, operators: number, closed: { warmupMs: number, measureMs: number }, open: { rates: number[], warmupMs: number, measureMs: number, drainMs: number } }} o
+ * @param {(line: string) => void} log
+ * @returns {Promise<Record<string, { routing?: any, routingError?: string }>>}
  */
-export function routing(spec, common, o) {
-  return withServer(spec, common, [], async (_server, gen) => {
-    const ops = await gen.call('connect', {
-      role: 'operator',
-      count: o.operators,
-      timeoutMs: 10_000,
-    });
-    if (ops.ok !== o.operators) throw new Error(`operators failed: ${JSON.stringify(ops.reasons)}`);
-    const vis = await gen.call('connect', {
-      role: 'visitor',
-      count: o.visitors,
-      timeoutMs: 30_000,
-    });
-    if (vis.ok !== o.visitors) throw new Error(`visitors failed: ${JSON.stringify(vis.reasons)}`);
-    const closed = await gen.call('closedLoop', o.closed);
-    /** @type {any[]} */
-    const open = [];
-    for (const rate of o.open.rates) {
-      open.push(await gen.call('openLoop', { rate, ...o.open }));
+export async function routing(specs, common, o, log) {
+  /** @type {Record<string, { routing?: any, routingError?: string }>} */
+  const out = {};
+  /** @type {{ spec: ServerSpec, server: import('./processes.mjs').ServerProc, gen: import('./processes.mjs').GeneratorProc, closed: any[], open: Map<number, any[]> }[]} */
+  const live = [];
+  try {
+    for (const spec of specs) {
+      out[spec.name] = {};
+      try {
+        const server = await startServer({
+          script: spec.script,
+          args: spec.args,
+          core: SERVER_CORE,
+        });
+        const gen = startGenerator(GENERATOR_CORE);
+        live.push({ spec, server, gen, closed: [], open: new Map() });
+        await gen.call('init', {
+          host: '127.0.0.1',
+          port: server.port,
+          pid: server.pid,
+          dialect: spec.dialect,
+          ...common,
+        });
+        const ops = await gen.call('connect', {
+          role: 'operator',
+          count: o.operators,
+          timeoutMs: 10_000,
+        });
+        if (ops.ok !== o.operators)
+          throw new Error(`operators failed: ${JSON.stringify(ops.reasons)}`);
+        const vis = await gen.call('connect', {
+          role: 'visitor',
+          count: o.visitors,
+          timeoutMs: 30_000,
+        });
+        if (vis.ok !== o.visitors)
+          throw new Error(`visitors failed: ${JSON.stringify(vis.reasons)}`);
+      } catch (err) {
+        out[spec.name] = {
+          routingError: errorText(err, live.find((l) => l.spec === spec)?.server),
+        };
+        log(`${spec.name} routing setup FAILED: ${out[spec.name]?.routingError}`);
+        const i = live.findIndex((l) => l.spec === spec);
+        if (i >= 0) await stopLive(live.splice(i, 1));
+      }
     }
-    return { connectMs: vis.ms, closed, open };
-  });
+    /** @param {number} round */
+    const rotated = (round) => live.map((_, i) => live[(i + round) % live.length]);
+    for (let round = 0; round < o.rounds; round++) {
+      for (const l of rotated(round)) {
+        if (!l) continue;
+        const r = await l.gen.call('closedLoop', o.closed);
+        l.closed.push(r);
+        log(
+          `${l.spec.name} closed loop ${round + 1}/${o.rounds}: ${Math.round(r.msgsPerSec)} msg/s, ${Math.round(r.msgsPerCpuSec)} per CPU-s`,
+        );
+      }
+    }
+    for (const rate of o.open.rates) {
+      for (let round = 0; round < o.rounds; round++) {
+        for (const l of rotated(round)) {
+          if (!l) continue;
+          const r = await l.gen.call('openLoop', { ...o.open, rate });
+          l.open.set(rate, [...(l.open.get(rate) ?? []), r]);
+          log(
+            `${l.spec.name} open loop ${rate}/s ${round + 1}/${o.rounds}: p50 ${(r.latencyUs.p50 / 1000).toFixed(2)} ms, p99 ${(r.latencyUs.p99 / 1000).toFixed(2)} ms`,
+          );
+        }
+      }
+    }
+    for (const l of live) {
+      out[l.spec.name] = {
+        routing: {
+          closed: sumClosed(l.closed),
+          open: [...l.open.entries()].map(([rate, rounds]) => sumOpen(rate, rounds)),
+        },
+      };
+    }
+  } catch (err) {
+    for (const l of live) out[l.spec.name] = { routingError: errorText(err, l.server) };
+  } finally {
+    await stopLive(live);
+  }
+  return out;
+}
+
+/** @param {{ server: import('./processes.mjs').ServerProc, gen: import('./processes.mjs').GeneratorProc }[]} list */
+async function stopLive(list) {
+  for (const l of list) {
+    await l.gen.stop();
+    await l.server.stop();
+  }
+}
+
+/**
+ * @param {unknown} err
+ * @param {import('./processes.mjs').ServerProc} [server]
+ */
+function errorText(err, server) {
+  const tail = server?.logTail() ?? '';
+  return `${/** @type {Error} */ (err).message}${tail ? `\nserver stderr:\n${tail}` : ''}`;
+}
+
+/**
+ * Rounds of the closed loop added up: totals over totals, plus the spread between rounds.
+ * @param {any[]} rounds
+ */
+function sumClosed(rounds) {
+  const total = (/** @type {string} */ k) => rounds.reduce((a, r) => a + r[k], 0);
+  const msgs = total('msgs');
+  const seconds = total('seconds');
+  const cpu = total('serverCpuSec');
+  const perCpu = rounds.map((r) => r.msgsPerCpuSec);
+  return {
+    rounds: rounds.length,
+    visitors: rounds[0]?.visitors,
+    operators: rounds[0]?.operators,
+    msgs,
+    seconds,
+    msgsPerSec: msgs / seconds,
+    serverCpuSec: cpu,
+    serverCpuPct: (100 * cpu) / seconds,
+    msgsPerCpuSec: msgs / cpu,
+    msgsPerCpuSecMin: Math.min(...perCpu),
+    msgsPerCpuSecMax: Math.max(...perCpu),
+    genCpuPct: rounds.reduce((a, r) => a + r.genCpuPct * r.seconds, 0) / seconds,
+    errors: total('errors'),
+  };
+}
+
+/**
+ * Rounds of one open-loop rate: the latency of every round together, losses added up.
+ * @param {number} rate
+ * @param {any[]} rounds
+ */
+function sumOpen(rate, rounds) {
+  const last = rounds[rounds.length - 1];
+  return {
+    rate,
+    rounds: rounds.length,
+    expected: rounds.reduce((a, r) => a + r.expected, 0),
+    received: rounds.reduce((a, r) => a + r.received, 0),
+    lost: rounds.reduce((a, r) => a + r.lost, 0),
+    unsent: rounds.reduce((a, r) => a + r.unsent, 0),
+    latencyUs: last.allRoundsUs,
+    p99ByRoundUs: rounds.map((r) => r.latencyUs.p99),
+    senderLateMaxUs: Math.max(...rounds.map((r) => r.senderLateMaxUs)),
+    serverCpuPct: rounds.reduce((a, r) => a + r.serverCpuPct, 0) / rounds.length,
+    genCpuPct: rounds.reduce((a, r) => a + r.genCpuPct, 0) / rounds.length,
+    errors: rounds.reduce((a, r) => a + r.errors, 0),
+  };
 }
 
 /**

@@ -45,7 +45,7 @@ function check() {
   const root = host && host.shadowRoot;
   if (!root) return;
   if (!seen.has(root)) { seen.add(root); new MutationObserver(check).observe(root, { childList: true, subtree: true }); }
-  if (!window.__boot.launcher && root.querySelector('[part~="launcher"], button')) {
+  if (!window.__boot.launcher && root.querySelector('[part~="launcher"]')) {
     window.__boot.launcher = performance.now();
   }
 }
