@@ -11,7 +11,12 @@ import {
 import type { Logger } from 'pino';
 import type { RelayConfig, SiteConfig } from './config.js';
 import { transcriptJob } from './mail-jobs.js';
-import { createSessionStore, type Session, type SessionStore } from './session-store.js';
+import {
+  createSessionStore,
+  type Session,
+  type SessionStore,
+  type StoredMessage,
+} from './session-store.js';
 import type { TokenBucket } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
 
@@ -38,6 +43,8 @@ export interface ConnState {
   refused: number;
   limited: boolean;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
+  /** History still to replay, per session id: the last seq sent (paced by backpressure). */
+  replays: Map<string, number> | null;
 }
 
 /** A connection as the relay sees it. */
@@ -93,8 +100,10 @@ export function createHub(deps: HubDeps) {
     if (conn.closed) return;
     if (conn.send(JSON.stringify(frame)) === 'dropped') {
       counters.slowReader(conn.data.role);
-      logger.warn({ role: conn.data.role, site: conn.data.site.id }, 'slow reader closed');
-      conn.close(CLOSE_CODES.tryAgain, 'slow reader');
+      logger.warn({ role: conn.data.role, site: conn.data.site.id }, 'slow reader dropped');
+      // Its buffer is full: a close frame would queue behind it. The client sees 1006,
+      // reconnects and catches up by replay (CHECKLIST F5).
+      conn.terminate();
     }
   }
 
@@ -107,7 +116,66 @@ export function createHub(deps: HubDeps) {
   }
 
   function toOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void {
-    for (const op of store.operatorsOf(siteId)) if (op !== except) send(op, frame);
+    for (const op of store.operatorsOf(siteId)) {
+      if (op === except) continue;
+      // A message of a session being replayed to this operator arrives with the replay, in order.
+      if (frame.t === 'msg' && op.data.replays?.has(frame.session)) continue;
+      send(op, frame);
+    }
+  }
+
+  /** Sends a live message to a visitor unless its replay (which will include it) is pending. */
+  function toVisitor(session: Session<RelayConn>, frame: RelayToVisitor): void {
+    const conn = session.conn;
+    if (!conn) return;
+    if (frame.t === 'msg' && conn.data.replays?.has(session.id)) return;
+    send(conn, frame);
+  }
+
+  function replayFrame(conn: RelayConn, session: Session<RelayConn>, m: StoredMessage) {
+    const base = { seq: m.seq, id: m.id, from: m.from, text: m.text, at: m.at };
+    const named = m.name === undefined ? base : { ...base, name: m.name };
+    return conn.data.role === 'visitor'
+      ? ({ t: 'msg', ...named } as const)
+      : ({ t: 'msg', session: session.id, ...named } as const);
+  }
+
+  /**
+   * Replays a session's history after `afterSeq` to `conn`, pausing whenever the socket holds
+   * half its backpressure limit and continuing on `drain` (a long history must not get a
+   * catching-up client dropped as a slow reader).
+   */
+  function replay(conn: RelayConn, session: Session<RelayConn>, afterSeq: number): void {
+    conn.data.replays ??= new Map();
+    const pending = conn.data.replays.get(session.id);
+    conn.data.replays.set(
+      session.id,
+      pending === undefined ? afterSeq : Math.min(pending, afterSeq),
+    );
+    pump(conn);
+  }
+
+  /** Continues pending replays (called after `replay` and on every `drain`). */
+  function pump(conn: RelayConn): void {
+    const replays = conn.data.replays;
+    if (!replays) return;
+    const high = config.limits.maxBackpressureBytes / 2;
+    for (const [id, after] of replays) {
+      const session = store.get(id);
+      let last = after;
+      for (const m of session?.history ?? []) {
+        if (m.seq <= last || !session) continue;
+        send(conn, replayFrame(conn, session, m));
+        last = m.seq;
+        if (conn.closed) return;
+        if (conn.bufferedAmount() > high) {
+          replays.set(id, last);
+          return;
+        }
+      }
+      replays.delete(id);
+    }
+    conn.data.replays = null;
   }
 
   /** Operators online for a site, one entry per operator id. */
@@ -260,6 +328,9 @@ export function createHub(deps: HubDeps) {
     send,
     sendError,
     toOperators,
+    toVisitor,
+    replay,
+    pump,
     onlineOperators,
     statusFrame,
     snapshot,

@@ -1,9 +1,4 @@
-import {
-  CLOSE_CODES,
-  type FrameOf,
-  type OperatorToRelay,
-  type RelayToOperator,
-} from '@conduit-chat/protocol';
+import { CLOSE_CODES, type FrameOf, type OperatorToRelay } from '@conduit-chat/protocol';
 import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
 import type { Hub, RelayConn } from './hub.js';
 import { matchOperatorKey } from './operator-key.js';
@@ -109,26 +104,13 @@ export function operatorEndpoint(hub: Hub) {
       text: m.text,
       at: m.at,
     };
-    if (session.conn) hub.send(session.conn, { t: 'msg', ...base });
+    hub.toVisitor(session, { t: 'msg', ...base });
     hub.toOperators(session.siteId, { t: 'msg', session: session.id, ...base }, conn);
   }
 
   function sync(conn: RelayConn, frame: FrameOf<OperatorToRelay, 'sync'>) {
     const session = ownSession(conn, frame.session);
-    if (!session) return;
-    for (const m of store.since(session, frame.lastSeq).messages) {
-      const out: FrameOf<RelayToOperator, 'msg'> = {
-        t: 'msg',
-        session: session.id,
-        seq: m.seq,
-        id: m.id,
-        from: m.from,
-        text: m.text,
-        at: m.at,
-      };
-      if (m.name !== undefined) out.name = m.name;
-      hub.send(conn, out);
-    }
+    if (session) hub.replay(conn, session, frame.lastSeq);
   }
 
   function ready(conn: RelayConn, op: Operator, frame: OperatorToRelay): void {

@@ -153,6 +153,7 @@ export async function startRelay(
         refused: 0,
         limited: false,
         handshakeTimer: null,
+        replays: null,
       },
     };
   }
@@ -171,8 +172,10 @@ export async function startRelay(
       message(conn, data) {
         endpoint(conn).message(conn, data);
       },
-      drain() {
-        // Frames are never queued in the relay: a reader over the limit is closed and replays.
+      drain(conn) {
+        // Live frames are never queued in the relay (a reader over the limit is closed and
+        // catches up by replay); only a paced replay waits for drain.
+        hub.pump(conn);
       },
       close(conn) {
         connections[conn.data.role]--;

@@ -116,8 +116,8 @@ export class TestClient {
   readonly closed: Promise<{ code: number }>;
   closeCode: number | null = null;
 
-  constructor(url: string, origin: string | null = ORIGIN) {
-    this.ws = new WebSocket(url, origin ? { origin } : {});
+  constructor(url: string, origin: string | null = ORIGIN, headers: Record<string, string> = {}) {
+    this.ws = new WebSocket(url, origin ? { origin, headers } : { headers });
     this.ws.on('error', () => {});
     this.ws.on('message', (data) => {
       this.frames.push(JSON.parse(String(data)));
@@ -208,8 +208,8 @@ export function hello(extra: Frame = {}): Frame {
 }
 
 /** Opens a visitor and completes hello; returns the client and its welcome frame. */
-export async function visitor(url: string, extra: Frame = {}) {
-  const client = new TestClient(url);
+export async function visitor(url: string, extra: Frame = {}, origin = ORIGIN) {
+  const client = new TestClient(url, origin);
   await client.opened();
   client.send(hello(extra));
   const welcome = await client.next('welcome');

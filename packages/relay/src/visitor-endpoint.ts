@@ -28,7 +28,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
     lastSeq: number,
   ) {
     const site = conn.data.site;
-    const replay = store.since(session, lastSeq);
+    const { truncated } = store.since(session, lastSeq);
     const status = hub.statusFrame(session);
     const widget: FrameOf<RelayToVisitor, 'welcome'>['widget'] = {
       name: site.name,
@@ -43,24 +43,13 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
       session: session.id,
       token: session.token,
       resumed,
-      truncated: replay.truncated,
+      truncated,
       operators: status.t === 'status' ? status.operators : [],
       online: status.t === 'status' ? status.online : false,
       agent: session.owner ? { name: session.owner.name } : null,
       widget,
     });
-    for (const m of replay.messages) {
-      const frame: FrameOf<RelayToVisitor, 'msg'> = {
-        t: 'msg',
-        seq: m.seq,
-        id: m.id,
-        from: m.from,
-        text: m.text,
-        at: m.at,
-      };
-      if (m.name !== undefined) frame.name = m.name;
-      hub.send(conn, frame);
-    }
+    hub.replay(conn, session, lastSeq);
   }
 
   function hello(conn: RelayConn, frame: Hello): void {

@@ -56,6 +56,7 @@ export function transportContract(name: string, factory: Factory): void {
           events.messages.push(text);
           if (text === 'echo') conn.send(`echo:${conn.data.id}:${conn.data.path}`);
           if (text.startsWith('close:')) conn.close(Number(text.slice(6)), 'bye');
+          if (text === 'terminate') conn.terminate();
         },
         drain: () => {
           events.drains++;
@@ -145,6 +146,16 @@ export function transportContract(name: string, factory: Factory): void {
       await until(() => events.closes.length === 1);
       expect(events.opened[0]?.closed).toBe(true);
       expect(events.opened[0]?.send('late')).toBe('dropped');
+    });
+
+    it('terminates without a close frame (the client sees 1006)', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/x`);
+      await once(ws, 'open');
+      ws.send('terminate');
+      const [code] = await once(ws, 'close');
+      expect(code).toBe(1006);
+      await until(() => events.closes.length === 1);
     });
 
     it('B9: closes with 1009 on a frame over maxPayloadLength', async () => {

@@ -41,6 +41,8 @@ export interface Conn<D> {
   bufferedAmount(): number;
   /** Closes with a code and a short reason (a close frame is sent). */
   close(code: number, reason?: string): void;
+  /** Drops the connection without a close frame (a reader too slow to take one). */
+  terminate(): void;
   /** True once closed (by either side). */
   readonly closed: boolean;
 }
