@@ -110,6 +110,8 @@ export function smtpTransport(options: SmtpTransportOptions): MailTransport {
           envelope: { from: mail.from.address, to: [...mail.to] },
           disableFileAccess: true,
           disableUrlAccess: true,
+          // Base64 is encoded natively; quoted-printable is a JS loop and halved throughput.
+          textEncoding: 'base64',
         });
         return { code: replyCode(info.response) };
       } catch (error) {
