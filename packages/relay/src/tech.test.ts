@@ -9,6 +9,7 @@ import {
   clientIp,
   countryDbPath,
   createTechLookup,
+  embeddedCountryDb,
   normalizeIp,
   type TechLookup,
   TechLookupError,
@@ -375,6 +376,40 @@ describe('createTechLookup', () => {
       look('8.8.8.8', `Mozilla/5.0 (X11; Linux x86_64; rv:7.0) Gecko/20100101 Firefox/7.0`).browser,
     ).toBe('Firefox 7');
     expect(look('8.8.8.8', UA.safariIphone)).toEqual(first);
+  });
+});
+
+describe('embeddedCountryDb', () => {
+  it('is the package file outside a single-file binary', () => {
+    expect(embeddedCountryDb()).toBe(countryDbPath());
+    expect(embeddedCountryDb({ isSea: () => false, getRawAsset: () => new ArrayBuffer(1) })).toBe(
+      countryDbPath(),
+    );
+  });
+
+  it('is the country.mmdb asset inside a single-file binary, the file when the asset is missing', async () => {
+    const file = await readFile(countryDbPath());
+    const asset = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
+    const keys: string[] = [];
+    const sea = {
+      isSea: () => true,
+      getRawAsset: (key: string) => {
+        keys.push(key);
+        return asset;
+      },
+    };
+    const bytes = embeddedCountryDb(sea);
+    expect(keys).toEqual(['country.mmdb']);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    const tech = await createTechLookup({ countryDb: bytes });
+    expect(tech.lookup({ ip: '8.8.8.8', userAgent: '', anonymize: false }).country).toBe('US');
+    const noAsset = {
+      isSea: () => true,
+      getRawAsset: (): ArrayBuffer => {
+        throw new Error('No matching asset found');
+      },
+    };
+    expect(embeddedCountryDb(noAsset)).toBe(countryDbPath());
   });
 });
 

@@ -255,6 +255,38 @@ export function countryDbPath(): string {
   }
 }
 
+/** Name of the country database asset in a single-file binary (`node:sea`). */
+export const SEA_COUNTRY_ASSET = 'country.mmdb';
+
+/** The part of `node:sea` (Node ≥ 20.12) used here. */
+export interface SeaAssets {
+  isSea(): boolean;
+  getRawAsset(key: string): ArrayBuffer;
+}
+
+function loadSea(): SeaAssets | undefined {
+  try {
+    return createRequire(import.meta.url)('node:sea') as SeaAssets;
+  } catch {
+    return undefined; // Node < 20.12 has no node:sea, and so no single-file binary either.
+  }
+}
+
+/**
+ * Where the embedded country database comes from: the `country.mmdb` asset inside a single-file
+ * binary (where no node_modules exist to resolve the package from), else the package file.
+ */
+export function embeddedCountryDb(sea: SeaAssets | undefined = loadSea()): string | Uint8Array {
+  if (sea?.isSea()) {
+    try {
+      return new Uint8Array(sea.getRawAsset(SEA_COUNTRY_ASSET));
+    } catch {
+      // A binary built without the asset: fall back to the package (if it is beside it).
+    }
+  }
+  return countryDbPath();
+}
+
 /**
  * Opens the embedded country database (and `cityDb` when given) once and returns a lookup.
  * Throws `TechLookupError` (`geo_db_missing` / `geo_db_unreadable`) when a file cannot be used.
@@ -264,7 +296,7 @@ export function countryDbPath(): string {
  * // { ip: '8.8.8.0', country: 'US', browser: 'Chrome 130', os: 'Windows 10', device: 'desktop' }
  */
 export async function createTechLookup(options: TechLookupOptions = {}): Promise<TechLookup> {
-  const countries = await openDb(options.countryDb ?? countryDbPath());
+  const countries = await openDb(options.countryDb ?? embeddedCountryDb());
   const cities = options.cityDb === undefined ? undefined : await openDb(options.cityDb);
   const uaCache = new Map<string, UaData>();
 
