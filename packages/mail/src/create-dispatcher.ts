@@ -258,7 +258,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function shutDown(): Promise<void> {
     state = 'closing';
-    // Whatever is not on the wire now is dropped: nothing outlives the dispatcher.
+    // Whatever is not yet accepted is dropped: nothing outlives the dispatcher (drain first).
     for (const entry of [...entries.values()]) {
       if (entry.state === 'sending' || !entry.mail) continue;
       counters.dropped++;
@@ -268,11 +268,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       );
       finish(entry);
     }
+    // The transport aborts what is on the wire; those sends fail and are dropped as 'closed'.
+    await transport.close();
     if (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
     settled = undefined;
     state = 'closed';
     checkDrained();
-    await transport.close();
   }
 
   function stats(): DispatcherStats {

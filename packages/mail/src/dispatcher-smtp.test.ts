@@ -290,6 +290,16 @@ describe('dispatcher over SMTP', () => {
     expect(dispatcher.dispatch(sampleOffline()).accepted).toBe(false);
   });
 
+  it('close is bounded: it drops a send the server never answers', async () => {
+    const smtp = await server(() => 'silence');
+    const { dispatcher } = dispatcherFor(smtp.url);
+    dispatcher.dispatch(sampleOffline());
+    await smtp.waitFor(1);
+    expect(await dispatcher.drain(50)).toEqual({ drained: false, pending: 1 });
+    await dispatcher.close();
+    expect(dispatcher.stats()).toMatchObject({ sent: 0, dropped: 1, pending: 0, inFlight: 0 });
+  });
+
   it('F12: holds the rendered mail while a retry waits and no reference once it is sent', async () => {
     const smtp = await server((i) => (i === 0 ? { code: 451, message: 'later' } : 'accept'));
     let ref: WeakRef<OutgoingMail> | undefined;

@@ -122,6 +122,19 @@ describe('smtpTransport', () => {
     }
   });
 
+  it('close aborts a send the server never answers', async () => {
+    const server = await startSmtpServer({ reply: () => 'silence' });
+    const transport = smtpTransport({ url: server.url, timeouts: { socketMs: 60_000 } });
+    try {
+      const pending = transport.send(renderMail(sampleOffline(), from)).catch((e: unknown) => e);
+      await server.waitFor(1);
+      await transport.close();
+      expect(await pending).toMatchObject({ kind: 'transient', detail: 'EABORT' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('parses smtp and smtps URLs and refuses anything else', () => {
     expect(parseSmtpUrl('smtps://u%40x:p%3Aw@smtp.acme.example')).toEqual({
       host: 'smtp.acme.example',

@@ -90,13 +90,18 @@ export function smtpTransport(options: SmtpTransportOptions): MailTransport {
     done();
   });
 
+  // In-flight sends, so `close` can abort them: closing the pool alone leaves a send waiting on
+  // a silent server until the socket timeout.
+  const aborts = new Set<AbortController>();
   let closed = false;
   return {
     name: 'smtp',
     async send(mail: OutgoingMail): Promise<SendReceipt> {
       if (closed) throw new SendError('permanent', 'closed');
       const state: StreamState = { streamed: false };
+      const abort = new AbortController();
       streams.set(mail.messageId, state);
+      aborts.add(abort);
       try {
         const info = await transporter.sendMail({
           from: { name: mail.from.name, address: mail.from.address },
@@ -112,16 +117,19 @@ export function smtpTransport(options: SmtpTransportOptions): MailTransport {
           disableUrlAccess: true,
           // Base64 is encoded natively; quoted-printable is a JS loop and halved throughput.
           textEncoding: 'base64',
+          signal: abort.signal,
         });
         return { code: replyCode(info.response) };
       } catch (error) {
         throw classify(error as NodemailerError, state.streamed);
       } finally {
         streams.delete(mail.messageId);
+        aborts.delete(abort);
       }
     },
     async close() {
       closed = true;
+      for (const abort of aborts) abort.abort();
       transporter.close();
     },
   };

@@ -7,8 +7,8 @@ import net from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** How the server answers one message: 250, an error reply, or closing the connection. */
-export type Reply = 'accept' | { code: number; message: string } | 'disconnect';
+/** How the server answers one message: 250, an error reply, closing the connection, or never. */
+export type Reply = 'accept' | { code: number; message: string } | 'disconnect' | 'silence';
 
 /** One message the server received in full, with its SMTP envelope and raw MIME. */
 export interface Received {
@@ -74,6 +74,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
         for (const waiter of waiters) waiter();
         if (reply === 'accept') return callback();
         if (reply === 'disconnect') return void sockets.get(session.remotePort)?.destroy();
+        if (reply === 'silence') return;
         callback(Object.assign(new Error(reply.message), { responseCode: reply.code }));
       });
     },
