@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliIo, main } from './cli.js';
+import { matchOperatorKey } from './operator-key.js';
+import { operator, visitor } from './test-relay.js';
+
+function io(env: CliIo['env'] = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        into.push(String(chunk));
+        done();
+      },
+    });
+  return {
+    io: { stdout: sink(out), stderr: sink(err), env, signals: false } satisfies CliIo,
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
+}
+
+describe('conduit-relay', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('starts the demo without arguments, logs listening on uws, and prints the operator key', async () => {
+    const t = io();
+    const result = await main(['--port', '0'], t.io);
+    const relay = result.relay;
+    if (!relay) throw new Error(t.stderr());
+    cleanups.push(() => relay.close());
+    const lines = t
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const listening = lines.find((l) => l.msg === 'listening');
+    expect(listening).toMatchObject({ port: relay.port, transport: 'uws' });
+    expect(t.stderr()).toContain(`Demo page:     http://localhost:${relay.port}/demo/`);
+    expect(t.stderr()).toContain(`Console:       http://localhost:${relay.port}/console/`);
+    expect(t.stderr()).toContain(`Operator key:  ${result.demoKey}`);
+    const demo = await fetch(`${relay.url}/demo/`);
+    expect(demo.status).toBe(200);
+    expect(await demo.text()).toContain(
+      '<script src="/widget.js" data-site="demo" async></script>',
+    );
+    expect((await fetch(`${relay.url}/demo/product.html`)).status).toBe(200);
+    // The demo site accepts its own page as an origin, and the printed key logs in.
+    const origin = `http://localhost:${relay.port}`;
+    const ws = relay.url.replace('http', 'ws');
+    const op = await operator(`${ws}/v1/operator?site=demo`, result.demoKey, origin);
+    cleanups.push(() => op.client.close());
+    expect(op.ready.site).toEqual({ id: 'demo', name: 'Demo Shop' });
+    const v = await visitor(`${ws}/v1/visitor?site=demo`, {}, origin);
+    cleanups.push(() => v.client.close());
+    expect(v.welcome.widget).toMatchObject({ connect: 'on-load', name: 'Demo Shop' });
+    expect(t.stdout()).not.toContain(result.demoKey);
+  });
+
+  it('runs on ws when asked with --transport ws', async () => {
+    const t = io();
+    const result = await main(['--port', '0', '--transport', 'ws'], t.io);
+    if (!result.relay) throw new Error(t.stderr());
+    cleanups.push(() => result.relay?.close() ?? Promise.resolve());
+    expect(t.stdout()).toContain('"transport":"ws"');
+  });
+
+  it('prints a new operator key and its config line with `key`', async () => {
+    const t = io();
+    expect((await main(['key'], t.io)).code).toBe(0);
+    const key = /\n {2}(ck_\S+)\n/.exec(t.stdout())?.[1] ?? '';
+    const hash = /"key": "(sha256:[0-9a-f]{64})"/.exec(t.stdout())?.[1] ?? '';
+    expect(matchOperatorKey(key, [hash])).toBe(0);
+  });
+
+  it('refuses an invalid config file, listing every issue as path: message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true }));
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 'eighty',
+        sites: [{ id: 'a b', name: 'A', origins: ['https://a.example/'], operators: [] }],
+      }),
+    );
+    const t = io();
+    expect((await main(['--config', file], t.io)).code).toBe(1);
+    expect(t.stderr()).toContain('port: ');
+    expect(t.stderr()).toContain('sites.0.id: must be letters, digits, _ or -');
+    expect(t.stderr()).toContain('sites.0.origins.0: must be an exact origin');
+    const t2 = io();
+    expect((await main(['--config', join(dir, 'missing.json')], t2.io)).code).toBe(1);
+    expect(t2.stderr()).toContain('cannot read');
+  });
+
+  it('applies env overrides to a config file and prints help', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true }));
+    const file = join(dir, 'ok.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ sites: [{ id: 'acme', name: 'Acme', origins: ['https://acme.example'] }] }),
+    );
+    const t = io({ CONDUIT_PORT: '0', CONDUIT_HOST: '127.0.0.1' });
+    const result = await main(['--config', file], t.io);
+    if (!result.relay) throw new Error(t.stderr());
+    cleanups.push(() => result.relay?.close() ?? Promise.resolve());
+    expect(result.relay.host).toBe('127.0.0.1');
+    expect(result.relay.port).toBeGreaterThan(0);
+    const help = io();
+    expect((await main(['--help'], help.io)).code).toBe(0);
+    expect(help.stdout()).toContain('--transport uws|ws');
+    expect((await main(['--nope'], io().io)).code).toBe(2);
+  });
+});

@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Dispatcher } from '@conduit-chat/mail';
+import {
+  applyEnv,
+  type ConfigEnv,
+  loadConfigFile,
+  parseConfig,
+  type RelayConfig,
+} from './config.js';
+import { demoConfig } from './demo-config.js';
+import { RelayError } from './errors.js';
+import { createLogDispatcher } from './log-dispatcher.js';
+import { createLogger } from './logger.js';
+import { generateOperatorKey, hashOperatorKey } from './operator-key.js';
+import { type Relay, startRelay } from './relay.js';
+
+// `conduit-relay`: the command line (DESIGN.md "Running the relay"). `main` is exported so
+// that tests run it in-process; the bottom of the file runs it when executed as a program.
+
+/** Usage text of `conduit-relay --help`. */
+export const USAGE = `Usage: conduit-relay [options]
+       conduit-relay key
+
+Runs the Conduit relay. Without --config it runs the embedded demo (site "demo", a fresh
+operator key printed at start, mail to the log, demo page at /demo/).
+
+Options:
+  --config FILE         JSON configuration (see the relay README)
+  --port N              listen port (env CONDUIT_PORT; default 8080)
+  --host H              listen address (env CONDUIT_HOST; default 0.0.0.0, demo 127.0.0.1)
+  --transport uws|ws    socket implementation (default uws; falls back to ws if it cannot load)
+  --dev                 development: the log mail transport prints message content
+  --help                this text
+
+Commands:
+  key                   print a new operator key and the config line with its hash
+
+Environment: CONDUIT_PORT, CONDUIT_HOST, CONDUIT_SMTP_URL, CONDUIT_REDIS_URL.
+`;
+
+/** Where `main` writes and what it reads. */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  env: ConfigEnv;
+  /** Install SIGTERM/SIGINT handlers that shut down and exit (off in tests). */
+  signals: boolean;
+}
+
+/** Outcome of `main`: an exit code, and the running relay when one was started. */
+export interface CliResult {
+  code: number;
+  relay?: Relay;
+  /** The demo operator key, when the demo runs. */
+  demoKey?: string;
+}
+
+function resolveConfig(
+  values: {
+    config?: string | undefined;
+    port?: string | undefined;
+    host?: string | undefined;
+    transport?: string | undefined;
+    dev?: boolean | undefined;
+  },
+  env: ConfigEnv,
+): { config: RelayConfig; demoKey?: string } {
+  const cli: Record<string, unknown> = {};
+  if (values.port !== undefined) cli.port = Number(values.port);
+  if (values.host !== undefined) cli.host = values.host;
+  if (values.transport !== undefined) cli.transport = values.transport;
+  if (values.dev) cli.dev = true;
+  if (values.config) {
+    const fromFile = loadConfigFile(values.config, env);
+    return { config: parseConfig({ ...fromFile, ...cli }) };
+  }
+  const port = Number(values.port ?? env.CONDUIT_PORT ?? 8080);
+  const demo = demoConfig(Number.isFinite(port) ? port : 8080);
+  const raw = applyEnv(demo.config as Record<string, unknown>, {
+    ...env,
+    CONDUIT_SMTP_URL: undefined,
+  });
+  return { config: parseConfig({ ...raw, ...cli }), demoKey: demo.operatorKey };
+}
+
+/** Runs the CLI with `argv` (without node and script). */
+export async function main(argv: string[], io: CliIo): Promise<CliResult> {
+  const write = (stream: Writable, text: string) => stream.write(text);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    write(io.stderr, `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return { code: 2 };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    write(io.stdout, USAGE);
+    return { code: 0 };
+  }
+  if (positionals[0] === 'key') {
+    const key = generateOperatorKey();
+    write(
+      io.stdout,
+      `Operator key (give it to the operator; it is shown only now):\n  ${key}\n` +
+        `Config line (sites[].operators[]):\n  { "id": "ada", "name": "Ada", "key": "${hashOperatorKey(key)}" }\n`,
+    );
+    return { code: 0 };
+  }
+  if (positionals.length > 0) {
+    write(io.stderr, `unknown command: ${positionals[0]}\n\n${USAGE}`);
+    return { code: 2 };
+  }
+  let resolved: { config: RelayConfig; demoKey?: string };
+  try {
+    resolved = resolveConfig(values, io.env);
+  } catch (error) {
+    if (error instanceof RelayError) {
+      write(io.stderr, `conduit-relay: ${error.message}\n`);
+      return { code: 1 };
+    }
+    throw error;
+  }
+  const { config, demoKey } = resolved;
+  const logger = createLogger('info', io.stdout);
+  const dispatcher: Dispatcher = createLogDispatcher(logger);
+  let relay: Relay;
+  try {
+    relay = await startRelay(config, { dispatcher, logger });
+  } catch (error) {
+    write(io.stderr, `conduit-relay: ${error instanceof Error ? error.message : String(error)}\n`);
+    return { code: 1 };
+  }
+  if (demoKey) {
+    const base = `http://localhost:${relay.port}`;
+    write(
+      io.stderr,
+      `\nConduit demo is running.\n` +
+        `  Demo page:     ${base}/demo/\n` +
+        `  Console:       ${base}/console/   (site: demo)\n` +
+        `  Operator key:  ${demoKey}\n` +
+        `Press Ctrl-C to stop.\n\n`,
+    );
+  }
+  if (io.signals) {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      void relay.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  }
+  return demoKey ? { code: 0, relay, demoKey } : { code: 0, relay };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      transport: { type: 'string' },
+      dev: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signals: true,
+  }).then(
+    (result) => {
+      if (!result.relay) process.exit(result.code);
+    },
+    (error) => {
+      process.stderr.write(
+        `conduit-relay: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
