@@ -43,6 +43,7 @@ function pinnedNode(core, args) {
  * @property {number} port
  * @property {Record<string, unknown>} info the first BENCH line
  * @property {() => Promise<any>} mem forced GC (with --expose-gc) and memory figures
+ * @property {(file: string) => Promise<any>} snap writes a heap snapshot to `file`
  * @property {() => Promise<void>} stop
  * @property {() => string} logTail last stderr lines (for failure reports)
  */
@@ -92,6 +93,11 @@ export function startServer(o) {
         mem: () => {
           const p = next(30_000);
           child.stdin.write('mem\n');
+          return p;
+        },
+        snap: (file) => {
+          const p = next(120_000);
+          child.stdin.write(`snap ${file}\n`);
           return p;
         },
         stop: async () => {

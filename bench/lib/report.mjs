@@ -75,7 +75,7 @@ export function renderMarkdown(r) {
 
   out.push('## Routing capacity (closed loop)', '');
   out.push(
-    `${r.params.routing.visitors} visitors (hello done) chatting with ${r.params.routing.operators} operators (one per site), ${r.params.textChars}-character messages, one in flight per visitor; ${r.params.routing.closed.measureMs / 1000} s window after ${r.params.routing.closed.warmupMs / 1000} s warm-up. A message counts when the operator has it.`,
+    `${r.params.routing.visitors} visitors (hello done) chatting with ${r.params.routing.operators} operators (one per site), ${r.params.textChars}-character messages, one in flight per visitor; ${r.params.routing.rounds} rounds of ${r.params.routing.closed.measureMs / 1000} s (after ${r.params.routing.closed.warmupMs / 1000} s warm-up each), the servers interleaved in rotating order, totals over all rounds (range between rounds in brackets). A message counts when the operator has it.`,
     '',
   );
   out.push(
@@ -96,7 +96,7 @@ export function renderMarkdown(r) {
           n,
           int(c.msgsPerSec),
           `${fix(c.serverCpuPct, 0)} %`,
-          int(c.msgsPerCpuSec),
+          `${int(c.msgsPerCpuSec)} (${int(c.msgsPerCpuSecMin)}–${int(c.msgsPerCpuSecMax)})`,
           ratio(c.msgsPerCpuSec, bareCpu),
           ratio(c.msgsPerCpuSec, sioCpu),
           `${fix(c.genCpuPct, 0)} %${c.errors ? `, ${c.errors} errors` : ''}`,
@@ -108,7 +108,7 @@ export function renderMarkdown(r) {
 
   out.push('## Latency (open loop)', '');
   out.push(
-    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds.',
+    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together. "Sender late" is how far behind its schedule the generator fell: when it is large, the generator was starved of CPU and the latencies include that.',
     '',
   );
   /** @type {string[][]} */
@@ -116,7 +116,7 @@ export function renderMarkdown(r) {
   for (const n of names) {
     const open = routing(n)?.open;
     if (!open) {
-      latRows.push([n, '–', ...Array(7).fill(skipText(r.servers[n], 'routing'))]);
+      latRows.push([n, '–', ...Array(8).fill(skipText(r.servers[n], 'routing'))]);
       continue;
     }
     for (const o of open) {
@@ -130,11 +130,26 @@ export function renderMarkdown(r) {
         ms(o.latencyUs.max),
         `${int(o.lost)}${o.unsent ? ` (+${int(o.unsent)} unsent)` : ''}`,
         `${fix(o.serverCpuPct, 0)} %`,
+        `${ms(o.senderLateMaxUs)}`,
       ]);
     }
   }
   out.push(
-    table(['server', 'msg/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'lost', 'server CPU'], latRows),
+    table(
+      [
+        'server',
+        'msg/s',
+        'p50',
+        'p90',
+        'p99',
+        'p99.9',
+        'max',
+        'lost',
+        'server CPU',
+        'sender late (max)',
+      ],
+      latRows,
+    ),
     '',
   );
 
@@ -187,10 +202,11 @@ export function renderMarkdown(r) {
       out.push(`**${n}**`, '');
       out.push(
         table(
-          ['sessions', 'RSS', 'heapUsed', 'external'],
+          ['sessions', 'RSS', 'heapTotal', 'heapUsed', 'external'],
           r.servers[n].memory.points.map((/** @type {any} */ p) => [
             int(p.sessions),
             mb(p.rss),
+            mb(p.heapTotal),
             mb(p.heapUsed),
             mb(p.external),
           ]),

@@ -279,7 +279,7 @@ export function memory(spec, common, o) {
 
 /** @param {any} m */
 function pick(m) {
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
 }
 
 /**
