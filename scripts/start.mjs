@@ -1,11 +1,64 @@
-// `npm start`: build what is not built, then run the relay on the embedded demo config.
-import { existsSync } from 'node:fs';
+// `npm start`: builds what is not built (or is older than its sources), then runs the relay on
+// the embedded demo config. The relay prints the demo page URL, the console URL and the
+// operator key. Ctrl-C stops the relay cleanly (it ends sessions and drains mail first).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const relayCli = new URL('../packages/relay/src/cli.ts', import.meta.url);
-if (!existsSync(relayCli)) {
-  console.error(
-    'Conduit: the relay is not built yet (issue #3). Only the protocol package exists;\n' +
-      'run "npm test" to exercise it. "npm start" will run the relay, demo page and console.',
-  );
-  process.exit(1);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** Newest modification time of any file under `dir` (0 when missing). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
 }
+
+/** Builds a workspace package when `output` is missing or older than its `src/`. */
+function build(name, output, { required }) {
+  const dir = join(root, 'packages', name);
+  const out = join(dir, output);
+  if (existsSync(out) && statSync(out).mtimeMs >= newest(join(dir, 'src'))) return true;
+  console.error(`conduit: building @conduit-chat/${name} …`);
+  const result = spawnSync(npm, ['run', 'build', '--if-present', '-w', `@conduit-chat/${name}`], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const ok = result.status === 0 && existsSync(out);
+  if (!ok && required) {
+    console.error(`conduit: building @conduit-chat/${name} failed; see the errors above.`);
+    process.exit(1);
+  }
+  if (!ok)
+    console.error(
+      `conduit: @conduit-chat/${name} is not built; the relay serves a notice instead.`,
+    );
+  return ok;
+}
+
+// Order matters: the relay's build reads the protocol's and mail's type declarations.
+build('protocol', 'dist/index.js', { required: true });
+build('mail', 'dist/index.js', { required: true });
+build('relay', 'dist/cli.js', { required: true });
+build('widget', 'dist/widget.js', { required: false });
+build('console', 'dist/index.html', { required: false });
+
+const child = spawn(
+  process.execPath,
+  [join(root, 'packages/relay/dist/cli.js'), '--dev', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+// Ctrl-C reaches the relay directly (same process group); forward what a supervisor sends us.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (signal === 'SIGTERM') child.kill('SIGTERM');
+  });
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
