@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDispatcher, type DispatcherOptions } from './create-dispatcher.js';
 import type { Dispatcher, MailJob } from './jobs.js';
 import type { MailLogger } from './mail-logger.js';
@@ -216,6 +216,24 @@ describe('createDispatcher', () => {
     expect(dispatcher.stats()).toMatchObject({ pending: 0, inFlight: 0, sent: 1, dropped: 1 });
     expect(transport.closed).toBe(true);
     expect(clock.pending()).toBe(0);
+  });
+
+  it('F13: a wall-clock jump does not expire a retrying job (monotonic clock)', async () => {
+    const transport = scriptedTransport(['transient']);
+    const dispatcher = createDispatcher({
+      transport,
+      from: 'chat@acme.example',
+      retry: { baseDelayMs: 1, maxDelayMs: 1, maxTotalMs: 60_000 },
+    });
+    try {
+      dispatcher.dispatch(sampleOffline());
+      vi.setSystemTime(Date.now() + 2 * 3600_000);
+      await expect(dispatcher.drain(2000)).resolves.toEqual({ drained: true, pending: 0 });
+      expect(dispatcher.stats()).toMatchObject({ sent: 1, retried: 1, dropped: 0 });
+    } finally {
+      vi.useRealTimers();
+      await dispatcher.close();
+    }
   });
 
   it('writes content-free log lines', async () => {

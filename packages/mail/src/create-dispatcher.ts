@@ -169,23 +169,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         ? error
         : new SendError('transient', 'unexpected', undefined, error);
     if (failure.kind === 'ambiguous') entry.ambiguous++;
+    const elapsedMs = clock.now() - entry.firstAt;
+    const attempts = { attempts: entry.attempts, ambiguous: entry.ambiguous, elapsedMs };
+    // Once closing, nothing is retried: a failed send is dropped as 'closed'.
     const decision =
-      state === 'open' || state === 'closing'
-        ? decideRetry(
-            failure.kind,
-            {
-              attempts: entry.attempts,
-              ambiguous: entry.ambiguous,
-              elapsedMs: clock.now() - entry.firstAt,
-            },
-            retry,
-            random,
-          )
+      state === 'open'
+        ? decideRetry(failure.kind, attempts, retry, random)
         : ({ action: 'drop', reason: 'closed' } as const);
-    if (decision.action === 'drop' || state !== 'open') {
-      const reason = decision.action === 'drop' ? decision.reason : 'closed';
+    if (decision.action === 'drop') {
       counters.dropped++;
-      logger.error({ ...log, code: failure.detail, reason }, 'mail dropped');
+      logger.error({ ...log, code: failure.detail, reason: decision.reason }, 'mail dropped');
       finish(entry);
       return;
     }
@@ -211,8 +204,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     entry.timer = undefined;
     entry.mail = undefined;
     if (entries.delete(entry.seq)) bytes -= entry.bytes;
-    const index = ready.indexOf(entry);
-    if (index >= 0) ready.splice(index, 1);
+    if (entry.state === 'queued') {
+      const index = ready.indexOf(entry);
+      if (index >= 0) ready.splice(index, 1);
+    }
   }
 
   function checkDrained(): void {

@@ -88,6 +88,8 @@ function rawHeaders(raw: string): [string, string][] {
 }
 
 const ALLOWED_HEADERS = [
+  'auto-submitted',
+  'x-auto-response-suppress',
   'content-type',
   'from',
   'to',

@@ -111,6 +111,8 @@ export function smtpTransport(options: SmtpTransportOptions): MailTransport {
           text: mail.text,
           html: mail.html,
           messageId: mail.messageId,
+          // RFC 3834: machine-made mail; vacation responders and Exchange should not answer it.
+          headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
           // Set explicitly: the envelope is the configured sender and recipients, nothing else (B8).
           envelope: { from: mail.from.address, to: [...mail.to] },
           disableFileAccess: true,
