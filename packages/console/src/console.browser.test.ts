@@ -1,0 +1,299 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createDispatcher, type Dispatcher, smtpTransport } from '@conduit-chat/mail';
+import { createLogger, hashOperatorKey, type Relay, startRelay } from '@conduit-chat/relay';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { launchChromium } from '../../../test-support/chromium.js';
+
+// The operator journey of issue 6 in Chromium against the real relay (which serves the built
+// console at /console/), a real SMTP server for the transcript, and a visitor speaking the
+// visitor protocol over a `ws` socket.
+
+const ADA_KEY = 'ck_console_journey_ada_0123456789abcdef';
+const BOB_KEY = 'ck_console_journey_bob_fedcba9876543210';
+const SCRIPT_NAME = '<img src=x onerror="window.pwned=1">Eve';
+const SCRIPT_TEXT =
+  '<script>window.pwned=2</script><svg onload="window.pwned=3"> hi [x](javascript:alert(1))';
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+type Frame = Record<string, unknown> & { t: string };
+
+/** A visitor socket with a queue of frames. */
+class Visitor {
+  readonly ws: WebSocket;
+  private readonly frames: Frame[] = [];
+  private wake: (() => void) | null = null;
+  constructor(url: string, origin: string) {
+    this.ws = new WebSocket(url, { origin, headers: { 'user-agent': FIREFOX } });
+    this.ws.on('message', (d) => {
+      this.frames.push(JSON.parse(String(d)) as Frame);
+      this.wake?.();
+    });
+  }
+  opened = () =>
+    new Promise<void>((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+  send = (f: Frame) => this.ws.send(JSON.stringify(f));
+  async next(t: string, match: (f: Frame) => boolean = () => true): Promise<Frame> {
+    for (;;) {
+      const i = this.frames.findIndex((f) => f.t === t && match(f));
+      if (i >= 0) return this.frames.splice(i, 1)[0]!;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+}
+
+describe('console in Chromium against the real relay', () => {
+  let relay: Relay;
+  let smtp: SMTPServer;
+  let smtpPort: number;
+  const mails: ParsedMail[] = [];
+  let chrome: Browser;
+  const contexts: BrowserContext[] = [];
+  const visitors: Visitor[] = [];
+  let dispatcher: Dispatcher;
+
+  beforeAll(async () => {
+    await build({ configFile: here('../vite.config.ts'), logLevel: 'silent' });
+    smtp = new SMTPServer({
+      authOptional: true,
+      logger: false,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((mail) => mails.push(mail))
+          .finally(() => callback());
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    smtpPort = (smtp.server.address() as { port: number }).port;
+    dispatcher = createDispatcher({
+      transport: smtpTransport({ url: `smtp://127.0.0.1:${smtpPort}` }),
+      from: 'Conduit <chat@shop.example>',
+    });
+    relay = await startRelay(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        // Demo mode lets the relay's own address (not known before listening) be an origin of
+        // site `demo`: the console and the visitor both come from it here.
+        demo: true,
+        session: { graceMs: 60_000 },
+        sites: [
+          {
+            id: 'demo',
+            name: 'Demo Shop',
+            origins: ['https://shop.example'],
+            operators: [
+              { id: 'ada', name: 'Ada', key: hashOperatorKey(ADA_KEY) },
+              { id: 'bob', name: 'Bob', key: hashOperatorKey(BOB_KEY) },
+            ],
+            transcripts: { to: ['owner@shop.example'] },
+            connect: 'on-load',
+            canned: [{ shortcut: 'gift', text: 'Our tea sampler makes a lovely gift.' }],
+          },
+        ],
+      },
+      {
+        dispatcher,
+        logger: createLogger('silent'),
+      },
+    );
+    chrome = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const v of visitors) v.ws.terminate();
+    for (const c of contexts) await c.close();
+    await chrome?.close();
+    await relay?.close();
+    await dispatcher?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  });
+
+  /** A console page in a fresh context, collecting CSP violations and dialogs. */
+  async function consolePage(): Promise<Page & { problems: string[] }> {
+    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = (await context.newPage()) as Page & { problems: string[] };
+    page.problems = [];
+    page.on('dialog', (d) => {
+      page.problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('pageerror', (e) => page.problems.push(`error: ${e.message}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`csp: ${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') page.problems.push(m.text());
+    });
+    return page;
+  }
+
+  /** A visitor socket that has said hello; resolves with its session id. */
+  async function arrive(name: string, url: string, title: string) {
+    const visitor = new Visitor(
+      `${relay.url.replace('http', 'ws')}/v1/visitor?site=demo`,
+      relay.url,
+    );
+    visitors.push(visitor);
+    await visitor.opened();
+    visitor.send({
+      t: 'hello',
+      v: 1,
+      page: { url, title, referrer: 'https://search.example/?q=tea' },
+      client: { lang: 'en-GB', tz: 'Europe/London', screen: { w: 1440, h: 900 } },
+      info: { name, custom: { plan: 'gold' } },
+    });
+    const welcome = await visitor.next('welcome');
+    return { visitor, session: String(welcome.session) };
+  }
+
+  async function signIn(page: Page, key: string) {
+    const res = await page.goto(`${relay.url}/console/`);
+    expect(res?.status()).toBe(200);
+    await page.fill('input[name=site]', 'demo');
+    await page.fill('input[name=key]', key);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.topbar');
+  }
+
+  it('B22: serves the console with CSP, no framing and no referrer', async () => {
+    const res = await fetch(`${relay.url}/console/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toBe(
+      "default-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+    );
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('refuses a wrong key without saying which part was wrong', async () => {
+    const page = await consolePage();
+    await page.goto(`${relay.url}/console/`);
+    await page.fill('input[name=site]', 'demo');
+    await page.fill('input[name=key]', 'ck_not_a_key_of_this_site_000000000');
+    await page.click('button[type=submit]');
+    expect(await page.textContent('[role=alert]', { timeout: 10_000 })).toBe(
+      'Site or key not recognised.',
+    );
+    expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
+    expect(page.url()).not.toContain('ck_');
+    expect(page.problems.filter((p) => p.startsWith('csp') || p.startsWith('error'))).toEqual([]);
+  });
+
+  it('runs the operator journey: browse, invite, chat with typing, close, transcript, second operator', async () => {
+    const ada = await consolePage();
+    await signIn(ada, ADA_KEY);
+    expect(await ada.evaluate(() => localStorage.length)).toBe(0);
+    expect(await ada.evaluate(() => document.cookie)).toBe('');
+
+    // A visitor browses the demo page.
+    const origin = relay.url;
+    const { visitor, session } = await arrive('Eve Adams', `${origin}/demo/`, 'Demo Shop – Home');
+    const row = `tr[data-session="${session}"]`;
+    await ada.waitForSelector(`${row} >> text=Browsing`);
+    expect(await ada.textContent(`${row} .page`)).toContain('Demo Shop – Home');
+
+    // The visitor moves to another page.
+    visitor.send({ t: 'page', url: `${origin}/demo/tea`, title: 'Green tea' });
+    await ada.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent?.includes('Green tea'),
+      `${row} .page`,
+      { timeout: 10_000 },
+    );
+    expect(await ada.textContent(`${row} td.num`)).toBe('2');
+
+    // The operator invites; the visitor gets the invitation and accepts by replying.
+    await ada.click(`${row} button:has-text("Invite")`);
+    await ada.fill('[role=dialog] textarea', 'Hi! Looking for a present?');
+    await ada.click('[role=dialog] button:has-text("Send invitation")');
+    const invite = await visitor.next('invite');
+    expect(invite).toMatchObject({ name: 'Ada', text: 'Hi! Looking for a present?' });
+    visitor.send({ t: 'msg', id: 'v-accept-1', text: 'Yes please, I need a gift idea' });
+    await ada.waitForSelector('.queue li');
+    await ada.click('.queue button:has-text("Accept")');
+    await ada.waitForSelector('.chat .msg.visitor');
+    expect(await ada.textContent('.chat .msg.visitor .text')).toBe(
+      'Yes please, I need a gift idea',
+    );
+    expect(await ada.textContent('#chat-title')).toBe('Eve Adams');
+    await ada.waitForSelector('.chat-head >> text=Chatting with you');
+
+    // Typing both ways.
+    visitor.send({ t: 'typing', on: true });
+    await ada.waitForSelector('.typing >> text=is typing…');
+    await ada.fill('.composer textarea', '/gi');
+    await ada.keyboard.press('Enter');
+    expect(await ada.inputValue('.composer textarea')).toBe('Our tea sampler makes a lovely gift.');
+    await ada.locator('.composer textarea').pressSequentially(' Shall I add one?');
+    expect(await visitor.next('typing')).toMatchObject({ on: true, name: 'Ada' });
+    await ada.press('.composer textarea', 'Enter');
+    const reply = await visitor.next('msg', (f) => f.from === 'operator');
+    expect(reply).toMatchObject({
+      name: 'Ada',
+      text: 'Our tea sampler makes a lovely gift. Shall I add one?',
+    });
+    await ada.waitForSelector('.msg.mine .status >> text=Delivered');
+    visitor.send({ t: 'msg', id: 'v-2', text: 'Yes, thank you! See https://shop.example/sampler' });
+    await ada.waitForSelector('.msg.visitor >> text=Yes, thank you!');
+    const link = ada.locator('.msg.visitor a');
+    expect(await link.getAttribute('href')).toBe('https://shop.example/sampler');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+
+    // A second operator sees the chat taken by Ada.
+    const bob = await consolePage();
+    await signIn(bob, BOB_KEY);
+    await bob.waitForSelector(`${row} >> text=Chatting with`);
+    expect(await bob.textContent(`${row} td:nth-child(2)`)).toBe('Chatting with Ada');
+    expect(await bob.textContent('.others')).toContain('with Ada');
+    expect(await ada.textContent('.topbar .operators')).toContain('Bob');
+
+    mkdirSync(here('../screenshots'), { recursive: true });
+    await ada.screenshot({ path: here('../screenshots/console-chat.png') });
+
+    // Close the chat: the visitor is told, both consoles drop the visitor, a transcript is sent.
+    await ada.click('.chat-head button:has-text("Close chat")');
+    await ada.click('button:has-text("Yes, close chat")');
+    expect(await visitor.next('ended')).toMatchObject({ reason: 'operator' });
+    await ada.waitForSelector('.ended >> text=closed by an operator');
+    await bob.waitForSelector(row, { state: 'detached' });
+    for (let i = 0; i < 200 && mails.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.text : '').toBe('owner@shop.example');
+    expect(mail.text).toContain('Yes please, I need a gift idea');
+    expect(mail.text).toContain('Our tea sampler makes a lovely gift. Shall I add one?');
+
+    // B4/B19: a visitor with a script-like name and message; Bob takes the chat.
+    const evil = await arrive(SCRIPT_NAME, `${origin}/demo/`, '<b>Shop</b>');
+    evil.visitor.send({ t: 'msg', id: 'v-evil-1', text: SCRIPT_TEXT });
+    await bob.waitForSelector(`.queue li[data-session="${evil.session}"]`);
+    expect(await bob.textContent('.queue .name')).toBe(SCRIPT_NAME);
+    await bob.click('.queue button:has-text("Accept")');
+    await bob.waitForSelector('.chat .msg.visitor');
+    expect(await bob.textContent('.chat .msg.visitor .text')).toBe(SCRIPT_TEXT);
+    expect(await bob.textContent('#chat-title')).toBe(SCRIPT_NAME);
+    expect(await bob.textContent('.facts bdi')).toBe('<b>Shop</b>');
+    await ada.click('.sidebar button.nav');
+    await ada.waitForSelector(`tr[data-session="${evil.session}"] >> text=Chatting with Bob`);
+    for (const page of [ada, bob]) {
+      expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+      expect(await page.locator('.shell img, .shell script').count()).toBe(0);
+      expect(page.problems).toEqual([]);
+    }
+  });
+});
