@@ -4,7 +4,9 @@ import { type SmtpTransportOptions, smtpTransport } from './smtp-transport.js';
 import type { MailTransport } from './transport.js';
 
 /** The relay's `mail` config, as far as the transport goes: the log, or an SMTP URL. */
-export type MailTransportConfig = { transport: 'log' } | { smtp: string };
+export type MailTransportConfig =
+  | { transport: 'log' }
+  | { transport?: 'smtp'; smtp: string; from?: string };
 
 /** Options of `createMailTransport`. */
 export interface MailTransportOptions {

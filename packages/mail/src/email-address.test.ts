@@ -47,6 +47,14 @@ describe('parseSender', () => {
     });
   });
 
+  it('accepts a single-label host for the configured sender only', () => {
+    expect(parseSender('Conduit <conduit@localhost>')).toEqual({
+      name: 'Conduit',
+      address: 'conduit@localhost',
+    });
+    expect(isStrictEmail('conduit@localhost')).toBe(false);
+  });
+
   it('rejects lists, groups and broken senders', () => {
     for (const bad of [
       'a@acme.example, b@acme.example',

@@ -29,17 +29,25 @@ export interface MailAddress {
 // `Name <addr>`, `"Name" <addr>` or a bare address; the name may not hold quotes or brackets.
 const NAMED = /^\s*(?:"([^"<>\\]*)"|([^"<>\\]*?))\s*<([^<>\s]+)>\s*$/;
 
+// The sender comes from the operator's config, not a visitor: a single-label host such as
+// `localhost` (the relay's demo default) is allowed there, nothing else is relaxed.
+const LOCAL_SENDER = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}$`);
+
+function isSenderAddress(value: string): boolean {
+  return (value.length <= 254 && LOCAL_SENDER.test(value)) || isStrictEmail(value);
+}
+
 /**
  * Parses the configured sender (`Conduit <chat@acme.example>` or `chat@acme.example`) strictly;
  * returns undefined when it is not exactly one valid address.
  */
 export function parseSender(value: string): MailAddress | undefined {
   const bare = value.trim();
-  if (isStrictEmail(bare)) return { name: '', address: bare };
+  if (isSenderAddress(bare)) return { name: '', address: bare };
   const match = NAMED.exec(value);
   if (!match) return undefined;
   const address = match[3] ?? '';
   const name = (match[1] ?? match[2] ?? '').trim();
-  if (!isStrictEmail(address) || /[\r\n\u0085\u2028\u2029]/.test(name)) return undefined;
+  if (!isSenderAddress(address) || /[\r\n\u0085\u2028\u2029]/.test(name)) return undefined;
   return { name, address };
 }
