@@ -61,6 +61,20 @@ describe('conduit-relay', () => {
     const v = await visitor(`${ws}/v1/visitor?site=demo`, {}, origin);
     cleanups.push(() => v.client.close());
     expect(v.welcome.widget).toMatchObject({ connect: 'on-load', name: 'Demo Shop' });
+    v.client.send({ t: 'msg', id: 'q1', text: 'Do you ship to Norway?' });
+    await v.client.next('ack');
+    v.client.send({ t: 'end' });
+    await v.client.closed;
+    // The transcript goes to the log transport: one content-free line (no --dev).
+    for (let i = 0; i < 100 && !t.stdout().includes('mail (log transport)'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const mailLine = t
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('mail (log transport)'));
+    expect(JSON.parse(mailLine ?? '{}')).toMatchObject({ kind: 'transcript', site: 'demo' });
+    expect(t.stdout()).not.toContain('Norway');
     expect(t.stdout()).not.toContain(result.demoKey);
   });
 

@@ -13,8 +13,8 @@ import {
 } from './config.js';
 import { demoConfig } from './demo-config.js';
 import { RelayError } from './errors.js';
-import { createLogDispatcher } from './log-dispatcher.js';
 import { createLogger } from './logger.js';
+import { createRelayDispatcher } from './mail-dispatcher.js';
 import { generateOperatorKey, hashOperatorKey } from './operator-key.js';
 import { type Relay, startRelay } from './relay.js';
 
@@ -127,11 +127,20 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
   }
   const { config, demoKey } = resolved;
   const logger = createLogger('info', io.stdout);
-  const dispatcher: Dispatcher = createLogDispatcher(logger);
+  const dispatcher: Dispatcher = createRelayDispatcher(config, logger, (chunk) =>
+    io.stdout.write(chunk),
+  );
   let relay: Relay;
   try {
-    relay = await startRelay(config, { dispatcher, logger });
+    const started = await startRelay(config, { dispatcher, logger });
+    // The CLI owns the dispatcher: close it after the relay drained it.
+    relay = {
+      ...started,
+      stats: started.stats,
+      close: () => started.close().then(() => dispatcher.close()),
+    };
   } catch (error) {
+    await dispatcher.close();
     write(io.stderr, `conduit-relay: ${error instanceof Error ? error.message : String(error)}\n`);
     return { code: 1 };
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseSender } from '@conduit-chat/mail';
 import { isEmail, LIMITS } from '@conduit-chat/protocol';
 import { relayReady, widgetSettings } from '@conduit-chat/protocol/schema';
 import { z } from 'zod';
@@ -65,7 +66,11 @@ const mail = z.union([
   z.object({ transport: z.literal('log') }),
   z.object({
     transport: z.literal('smtp').default('smtp'),
-    from: z.string().min(3).max(200).default('Conduit <conduit@localhost>'),
+    from: z
+      .string()
+      .max(200)
+      .refine((v) => parseSender(v) !== undefined, 'must be "Name <address>" or an address')
+      .default('Conduit <noreply@conduit.invalid>'),
     smtp: z.url({ protocol: /^smtps?$/ }),
   }),
 ]);

@@ -5,8 +5,8 @@ import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.j
 import { RelayError } from './errors.js';
 import { createHttpRoutes } from './http-routes.js';
 import { type ConnState, createHub, type RelayConn } from './hub.js';
-import { createLogDispatcher } from './log-dispatcher.js';
 import { createLogger } from './logger.js';
+import { createRelayDispatcher } from './mail-dispatcher.js';
 import { operatorEndpoint } from './operator-endpoint.js';
 import { createRelayMetrics } from './relay-metrics.js';
 import type { SessionStoreStats } from './session-store.js';
@@ -28,7 +28,7 @@ import { visitorEndpoint } from './visitor-endpoint.js';
 
 /** Optional collaborators of `startRelay`. */
 export interface RelayDeps {
-  /** Receives transcript and offline jobs (default: a content-free log dispatcher). */
+  /** Receives transcript and offline jobs (default: `@conduit-chat/mail` per `config.mail`). */
   dispatcher?: Dispatcher;
   /** pino logger (default: JSON lines on stdout). */
   logger?: Logger;
@@ -82,7 +82,7 @@ export async function startRelay(
 ): Promise<Relay> {
   const config = parseConfig(input);
   const logger = deps.logger ?? createLogger();
-  const ownDispatcher = deps.dispatcher ? null : createLogDispatcher(logger);
+  const ownDispatcher = deps.dispatcher ? null : createRelayDispatcher(config, logger);
   const dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
   const tech = deps.tech ?? (await createTechLookup());
   let transportName: TransportName = config.transport;
