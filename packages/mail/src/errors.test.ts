@@ -6,9 +6,6 @@ describe('mail errors', () => {
   it('pins the error-code table', () => {
     expect(MAIL_ERROR_CODE_LIST).toEqual([
       'invalid_config',
-      'invalid_job',
-      'queue_full',
-      'closed',
       'send_permanent',
       'send_transient',
       'send_ambiguous',

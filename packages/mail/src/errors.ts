@@ -1,12 +1,10 @@
 /**
  * Stable error codes of the mail package. Codes never change meaning; messages are for people.
- * Transport failures carry one of the `send_*` codes; configuration and job problems the rest.
+ * Transport failures carry one of the `send_*` codes. A refused job is not an error but a
+ * `DispatchResult` with `reason: 'invalid' | 'queue_full' | 'closed'` (see jobs.ts).
  */
 export const MAIL_ERROR_CODES = {
   invalid_config: 'Mail configuration is invalid (from address, SMTP URL, limits or retry).',
-  invalid_job: 'The job is missing fields, has wrong types or invalid recipients.',
-  queue_full: 'The mail queue is at its job or byte limit; the job was refused.',
-  closed: 'The dispatcher is closed; the job was refused.',
   send_permanent: 'The SMTP server rejected the message for good (5xx reply).',
   send_transient: 'The SMTP server or the network failed for now (4xx reply, refused, timeout).',
   send_ambiguous: 'The connection was lost after the message data was sent; it may have arrived.',

@@ -1,5 +1,5 @@
 import { isStrictEmail } from './email-address.js';
-import type { MailJob, TechnicalData, TranscriptMessage } from './jobs.js';
+import type { TechnicalData, TranscriptMessage } from './jobs.js';
 import { MAIL_LIMITS } from './limits.js';
 
 // Jobs come from the relay, typed; they are checked again here because the dispatcher is the
@@ -99,9 +99,4 @@ function isTech(value: unknown): value is TechnicalData {
       (page) => isRecord(page) && isString(page.url) && isString(page.title) && isTime(page.at),
     )
   );
-}
-
-/** Type guard form of `validateJob`. */
-export function isValidJob(job: unknown): job is MailJob {
-  return validateJob(job) === undefined;
 }
