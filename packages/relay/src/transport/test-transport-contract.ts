@@ -200,6 +200,62 @@ export function transportContract(name: string, factory: Factory): void {
       await until(() => events.drains > 0);
     });
 
+    async function rawSocket(port: number) {
+      const socket = connect(port, '127.0.0.1');
+      clients.push(socket);
+      socket.on('error', () => {});
+      await once(socket, 'connect');
+      socket.write(
+        'GET /x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      await once(socket, 'data');
+      return socket;
+    }
+
+    it('B11: closes on protocol violations and keeps serving', async () => {
+      const { port, base, events } = await start();
+      // An unmasked client frame delivers nothing: ws closes at once; uWS reads it as a masked
+      // header waiting for more bytes, so the idle timeout ends that socket.
+      const unmasked = await rawSocket(port);
+      unmasked.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+      const violations = [
+        Buffer.from([0xc1, 0x82, 0, 0, 0, 0, 0x68, 0x69]), // RSV1 without an extension
+        Buffer.from([0x83, 0x82, 0, 0, 0, 0, 0x68, 0x69]), // reserved opcode 3
+        Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28]), // invalid UTF-8 in a text frame
+        Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe7]), // close code 999
+      ];
+      for (const bytes of violations) {
+        const socket = await rawSocket(port);
+        socket.write(bytes);
+        socket.resume();
+        await once(socket, 'close');
+      }
+      expect(events.messages).toEqual([]);
+      expect((await fetch(`http://${base}/alive`)).status).toBe(200);
+      expect(events.messages).toEqual([]);
+    });
+
+    it('B13: refuses header abuse at upgrade quickly and keeps serving', async () => {
+      const { port, base, events } = await start();
+      const huge = `GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`;
+      const many = `GET /x HTTP/1.1\r\nHost: x\r\n${'X-H: 1\r\n'.repeat(5000)}\r\n`;
+      for (const request of [huge, many]) {
+        const socket = connect(port, '127.0.0.1');
+        clients.push(socket);
+        socket.on('error', () => {});
+        await once(socket, 'connect');
+        socket.write(request);
+        const chunks: Buffer[] = [];
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        await once(socket, 'close');
+        const head = Buffer.concat(chunks).toString().split('\r\n')[0] ?? '';
+        expect(head === '' || /^HTTP\/1\.1 4\d\d/.test(head)).toBe(true);
+      }
+      expect(events.opened).toHaveLength(0);
+      expect((await fetch(`http://${base}/alive`)).status).toBe(200);
+    });
+
     it('keeps open sockets after stopListening and closes them on close()', async () => {
       const { base, events } = await start();
       const ws = client(`ws://${base}/x`);

@@ -56,9 +56,14 @@ function idleSeconds(sec: number): number {
   return Math.min(960, Math.max(8, Math.round(sec / 4) * 4));
 }
 
-function copyRequest(res: HttpResponse, req: UwsRequest): HttpRequest {
+/** Largest request head uWS requests may have, as node:http's default (CHECKLIST B13). */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+function copyRequest(res: HttpResponse, req: UwsRequest): HttpRequest & { headerBytes: number } {
   const headers: Record<string, string> = {};
+  let headerBytes = 0;
   req.forEach((key, value) => {
+    headerBytes += key.length + value.length + 4;
     headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
   });
   return {
@@ -67,8 +72,13 @@ function copyRequest(res: HttpResponse, req: UwsRequest): HttpRequest {
     query: req.getQuery() ?? '',
     headers,
     remote: normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString()),
+    headerBytes,
   };
 }
+
+const HEADERS_TOO_LARGE = textReply(431, 'request header fields too large', {
+  connection: 'close',
+});
 
 function writeReply(res: HttpResponse, reply: HttpReply): void {
   res.writeStatus(statusLine(reply.status));
@@ -116,7 +126,10 @@ export function createUwsTransport<D>(
       });
       let decision: ReturnType<TransportHandlers<D>['upgrade']>;
       try {
-        decision = handlers.upgrade(request);
+        decision =
+          request.headerBytes > MAX_HEADER_BYTES
+            ? { accept: false, reply: HEADERS_TOO_LARGE }
+            : handlers.upgrade(request);
       } catch {
         decision = { accept: false, reply: textReply(500, 'internal error') };
       }
@@ -170,6 +183,10 @@ export function createUwsTransport<D>(
       aborted = true; // answered: never touch `res` again
       res.cork(() => writeReply(res, reply));
     };
+    if (request.headerBytes > MAX_HEADER_BYTES) {
+      respond(HEADERS_TOO_LARGE);
+      return;
+    }
     const run = (body: Uint8Array | null) => {
       void safeReply(() => handlers.http(request, body)).then(respond);
     };
