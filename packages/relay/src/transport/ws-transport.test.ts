@@ -38,6 +38,7 @@ describe('ws transport heartbeat', () => {
     );
     silent.resume();
     await once(silent, 'close');
+    for (let i = 0; i < 100 && closes.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(closes).toEqual([1006]);
     expect(live.readyState).toBe(WebSocket.OPEN);
     live.terminate();
