@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher, type Dispatcher, smtpTransport } from '@conduit-chat/mail';
 import { createLogger, hashOperatorKey, type Relay, startRelay } from '@conduit-chat/relay';
@@ -11,8 +14,9 @@ import WebSocket from 'ws';
 import { launchChromium } from '../../../test-support/chromium.js';
 
 // The operator journey of issue 6 in Chromium against the real relay (which serves the built
-// console at /console/), a real SMTP server for the transcript, and a visitor speaking the
-// visitor protocol over a `ws` socket.
+// console at /console/), a real SMTP server for the transcript, the real widget on a demo page
+// for the visitor, and a `ws` visitor socket for the script-like visitor (a name the widget's
+// own form would not let through unchanged).
 
 const ADA_KEY = 'ck_console_journey_ada_0123456789abcdef';
 const BOB_KEY = 'ck_console_journey_bob_fedcba9876543210';
@@ -21,6 +25,7 @@ const SCRIPT_TEXT =
   '<script>window.pwned=2</script><svg onload="window.pwned=3"> hi [x](javascript:alert(1))';
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const WIDGET_JS = here('../../widget/dist/widget.js');
 
 type Frame = Record<string, unknown> & { t: string };
 
@@ -62,6 +67,7 @@ describe('console in Chromium against the real relay', () => {
   const contexts: BrowserContext[] = [];
   const visitors: Visitor[] = [];
   let dispatcher: Dispatcher;
+  let demoDir: string;
 
   beforeAll(async () => {
     await build({ configFile: here('../vite.config.ts'), logLevel: 'silent' });
@@ -81,6 +87,22 @@ describe('console in Chromium against the real relay', () => {
       transport: smtpTransport({ url: `smtp://127.0.0.1:${smtpPort}` }),
       from: 'Conduit <chat@shop.example>',
     });
+    // Demo pages as a site owner writes them: the script tag, on-load with consent, and the
+    // visitor's name passed through the command queue before the script loads.
+    demoDir = mkdtempSync(join(tmpdir(), 'conduit-console-demo-'));
+    const shopPage = (title: string, body: string) =>
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>` +
+      `<body><h1>${title}</h1>${body}<script>window.Conduit=function(){(Conduit.q=Conduit.q||[]).push(arguments)};` +
+      `Conduit('identify',{name:'Eve Adams'});</script>` +
+      '<script src="/widget.js" data-site="demo" data-connect="on-load" data-consent="granted" async></script></body></html>';
+    writeFileSync(
+      join(demoDir, 'index.html'),
+      shopPage('Demo Shop – Home', '<a id="next" href="tea.html">Green tea</a>'),
+    );
+    writeFileSync(join(demoDir, 'tea.html'), shopPage('Green tea', '<p>Sencha from Shizuoka.</p>'));
+    if (!existsSync(WIDGET_JS)) {
+      execFileSync('npm', ['run', 'build', '-w', '@conduit-chat/widget'], { stdio: 'ignore' });
+    }
     relay = await startRelay(
       {
         host: '127.0.0.1',
@@ -106,6 +128,7 @@ describe('console in Chromium against the real relay', () => {
       },
       {
         dispatcher,
+        assets: { demoDir },
         logger: createLogger('silent'),
       },
     );
@@ -118,6 +141,7 @@ describe('console in Chromium against the real relay', () => {
     await chrome?.close();
     await relay?.close();
     await dispatcher?.close();
+    if (demoDir) rmSync(demoDir, { recursive: true, force: true });
     await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   });
 
@@ -162,6 +186,13 @@ describe('console in Chromium against the real relay', () => {
     return { visitor, session: String(welcome.session) };
   }
 
+  /** A visitor's browser tab. */
+  async function visitorPage(): Promise<Page> {
+    const context = await chrome.newContext({ viewport: { width: 1100, height: 760 } });
+    contexts.push(context);
+    return context.newPage();
+  }
+
   async function signIn(page: Page, key: string) {
     const res = await page.goto(`${relay.url}/console/`);
     expect(res?.status()).toBe(200);
@@ -201,54 +232,58 @@ describe('console in Chromium against the real relay', () => {
     expect(await ada.evaluate(() => localStorage.length)).toBe(0);
     expect(await ada.evaluate(() => document.cookie)).toBe('');
 
-    // A visitor browses the demo page.
+    // A visitor browses the demo page, with the real widget (script tag, on-load, consent).
     const origin = relay.url;
-    const { visitor, session } = await arrive('Eve Adams', `${origin}/demo/`, 'Demo Shop – Home');
-    const row = `tr[data-session="${session}"]`;
+    const eve = await visitorPage();
+    await eve.goto(`${origin}/demo/`);
+    const row = 'tr:has(bdi.name:text-is("Eve Adams"))';
     await ada.waitForSelector(`${row} >> text=Browsing`);
     expect(await ada.textContent(`${row} .page`)).toContain('Demo Shop – Home');
+    const session = await ada.getAttribute(row, 'data-session');
+    expect(session).toBeTruthy();
 
-    // The visitor moves to another page.
-    visitor.send({ t: 'page', url: `${origin}/demo/tea`, title: 'Green tea' });
-    await ada.waitForFunction(
-      (sel) => document.querySelector(sel)?.textContent?.includes('Green tea'),
-      `${row} .page`,
-      { timeout: 10_000 },
-    );
+    // The visitor moves to another page: the same session follows them.
+    await eve.click('#next');
+    await eve.waitForURL(`${origin}/demo/tea.html`);
+    await ada.waitForSelector(`tr[data-session="${session}"] .page >> text=Green tea`);
     expect(await ada.textContent(`${row} td.num`)).toBe('2');
 
-    // The operator invites; the visitor gets the invitation and accepts by replying.
+    // The operator invites; the visitor opens the widget, sees the invitation and replies.
     await ada.click(`${row} button:has-text("Invite")`);
     await ada.fill('[role=dialog] textarea', 'Hi! Looking for a present?');
     await ada.click('[role=dialog] button:has-text("Send invitation")');
-    const invite = await visitor.next('invite');
-    expect(invite).toMatchObject({ name: 'Ada', text: 'Hi! Looking for a present?' });
-    visitor.send({ t: 'msg', id: 'v-accept-1', text: 'Yes please, I need a gift idea' });
-    await ada.waitForSelector('.queue li');
+    if (!(await eve.isVisible('conduit-chat [part=panel]')))
+      await eve.click('conduit-chat [part=launcher]');
+    await eve.waitForSelector('conduit-chat [part=panel] >> text=Hi! Looking for a present?');
+    const box = eve.locator('conduit-chat [part=panel] textarea');
+    await box.pressSequentially('Yes please, I need a gift idea');
+    await box.press('Enter');
+    await ada.waitForSelector(`.queue li[data-session="${session}"]`);
     await ada.click('.queue button:has-text("Accept")');
-    await ada.waitForSelector('.chat .msg.visitor');
-    expect(await ada.textContent('.chat .msg.visitor .text')).toBe(
-      'Yes please, I need a gift idea',
-    );
-    expect(await ada.textContent('#chat-title')).toBe('Eve Adams');
+    await ada.waitForSelector('.chat .msg.visitor >> text=Yes please, I need a gift idea');
     await ada.waitForSelector('.chat-head >> text=Chatting with you');
+    expect(await ada.textContent('#chat-title')).toBe('Eve Adams');
 
-    // Typing both ways.
-    visitor.send({ t: 'typing', on: true });
-    await ada.waitForSelector('.typing >> text=is typing…');
+    // Typing both ways: the visitor types, the operator sees it, then the message.
+    await box.pressSequentially('Do you gift wrap?');
+    await ada.waitForSelector('.typing >> text=Eve Adams is typing…');
+    await box.press('Enter');
+    await ada.waitForSelector('.chat .msg.visitor >> text=Do you gift wrap?');
+    expect(await ada.textContent('.typing')).toBe('');
+
+    // The operator answers with a canned response plus a few words; the visitor sees typing.
     await ada.fill('.composer textarea', '/gi');
     await ada.keyboard.press('Enter');
     expect(await ada.inputValue('.composer textarea')).toBe('Our tea sampler makes a lovely gift.');
     await ada.locator('.composer textarea').pressSequentially(' Shall I add one?');
-    expect(await visitor.next('typing')).toMatchObject({ on: true, name: 'Ada' });
+    await eve.waitForSelector('conduit-chat [role=status] >> text=Ada is typing…');
     await ada.press('.composer textarea', 'Enter');
-    const reply = await visitor.next('msg', (f) => f.from === 'operator');
-    expect(reply).toMatchObject({
-      name: 'Ada',
-      text: 'Our tea sampler makes a lovely gift. Shall I add one?',
-    });
+    await eve.waitForSelector(
+      'conduit-chat [part=panel] >> text=Our tea sampler makes a lovely gift. Shall I add one?',
+    );
     await ada.waitForSelector('.msg.mine .status >> text=Delivered');
-    visitor.send({ t: 'msg', id: 'v-2', text: 'Yes, thank you! See https://shop.example/sampler' });
+    await box.fill('Yes, thank you! See https://shop.example/sampler');
+    await box.press('Enter');
     await ada.waitForSelector('.msg.visitor >> text=Yes, thank you!');
     const link = ada.locator('.msg.visitor a');
     expect(await link.getAttribute('href')).toBe('https://shop.example/sampler');
@@ -268,9 +303,9 @@ describe('console in Chromium against the real relay', () => {
     // Close the chat: the visitor is told, both consoles drop the visitor, a transcript is sent.
     await ada.click('.chat-head button:has-text("Close chat")');
     await ada.click('button:has-text("Yes, close chat")');
-    expect(await visitor.next('ended')).toMatchObject({ reason: 'operator' });
+    await eve.waitForSelector('conduit-chat [part=panel] >> text=Chat ended.');
     await ada.waitForSelector('.ended >> text=closed by an operator');
-    await bob.waitForSelector(row, { state: 'detached' });
+    await bob.waitForSelector(`tr[data-session="${session}"]`, { state: 'detached' });
     for (let i = 0; i < 200 && mails.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
