@@ -13,13 +13,19 @@ export function iifeConfig(write = true): UserConfig {
     configFile: false,
     logLevel: 'warn',
     resolve: { conditions: ['conduit:source', ...defaultClientConditions] },
-    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    // Classic `h()` calls: preact's jsx-runtime module would add ~200 bytes gzipped.
+    oxc: {
+      jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' },
+      jsxInject: `import { h, Fragment } from 'preact'`,
+    },
     build: {
       write,
       outDir: fileURLToPath(new URL('./dist', import.meta.url)),
       emptyOutDir: false,
       target: 'es2022',
-      minify: true,
+      // terser with three passes is ~400 bytes (gzipped) smaller than the default minifier here.
+      minify: 'terser',
+      terserOptions: { ecma: 2020, compress: { passes: 3 } },
       sourcemap: false,
       lib: {
         entry: src('widget.ts'),

@@ -1,23 +1,23 @@
 import {
-  cleanLine,
+  clamp,
   type EndReason,
   LIMITS,
   pageUrl,
   type RelayToVisitor,
   type VisitorToRelay,
 } from '@conduit-chat/protocol';
-import { h, render } from 'preact';
-import { Attention } from './attention.js';
+import { createElement, render } from 'preact';
+import { attention } from './attention.js';
 import type { BackoffOptions } from './backoff.js';
 import { type ChatAction, type ChatState, initialChat, reduce } from './chat-store.js';
-import { ConnectionClient, type HelloBody, type SocketLike } from './connection.js';
-import { Emitter } from './emitter.js';
-import { WidgetError, type WidgetErrorCode } from './errors.js';
+import { createConnection, type HelloBody, type SocketLike } from './connection.js';
+import { emitter } from './emitter.js';
+import { WidgetError } from './errors.js';
 import { type Strings, strings } from './i18n.js';
 import { cleanIdentity, type Identity, type VisitorInfo } from './identity.js';
 import { type Mounted, mount } from './mount.js';
 import { CSS, themeCss } from './styles.js';
-import { memoryTokenStore, sessionTokenStore, type TokenStore } from './token-store.js';
+import { tokenStore } from './token-store.js';
 import { transcriptText } from './transcript.js';
 import { App } from './ui/app.js';
 import type { Actions, ViewProps } from './ui/types.js';
@@ -87,7 +87,7 @@ export interface ChatEvents {
   /** Operators online changed (also on connect). */
   status: { online: boolean; operators: string[] };
   ended: { reason: EndReason };
-  /** A refusal or failure, with a stable code (widget `WIDGET_ERRORS` or relay `ERROR_CODES`). */
+  /** A refusal or failure, with a stable code (widget `WIDGET_ERROR_CODES` or relay `ERROR_CODES`). */
   error: { code: string; message: string };
 }
 
@@ -113,24 +113,20 @@ export interface Chat {
   destroy(): void;
 }
 
-// 64 URL-safe characters: a 21-character id carries 126 random bits, like a nanoid.
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
-
 /** Quiet time after the last keystroke before `typing {on:false}` is sent, ms. */
 export const TYPING_IDLE_MS = 3000;
 
 /** `ws(s)://HOST/v1/visitor?site=ID` for a relay base URL. */
 export function visitorUrl(relay: string, site: string): string {
-  let url: URL;
+  let url: URL | null = null;
   try {
     url = new URL(relay);
-  } catch (cause) {
-    throw new WidgetError('bad_option', 'relay must be an absolute URL.', { cause });
-  }
-  const scheme = { 'https:': 'wss:', 'wss:': 'wss:', 'http:': 'ws:', 'ws:': 'ws:' }[url.protocol];
-  if (!scheme) throw new WidgetError('bad_option', 'relay must be http(s) or ws(s).');
-  const base = url.pathname.replace(/\/+$/, '');
-  return `${scheme}//${url.host}${base}/v1/visitor?site=${encodeURIComponent(site)}`;
+  } catch {}
+  const scheme =
+    url && { 'https:': 'wss:', 'wss:': 'wss:', 'http:': 'ws:', 'ws:': 'ws:' }[url.protocol];
+  if (!url || !scheme) throw new WidgetError('bad_option', 'relay: an http(s) or ws(s) URL');
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${scheme}//${url.host}${path}/v1/visitor?site=${encodeURIComponent(site)}`;
 }
 
 /**
@@ -141,18 +137,16 @@ export function visitorUrl(relay: string, site: string): string {
  * chat.on('unread', ({ count }) => (badge.textContent = String(count)));
  */
 export function createChat(options: ChatOptions): Chat {
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(options.site ?? '')) {
-    throw new WidgetError('bad_option', 'site must be letters, digits, _ or -.');
-  }
-  const url = visitorUrl(options.relay, options.site);
+  const { site } = options;
+  if (!/^[\w-]{1,128}$/.test(site ?? '')) throw new WidgetError('bad_option', 'site');
+  const url = visitorUrl(options.relay, site);
   const doc = document;
   const win = window;
-  const events = new Emitter<ChatEvents>();
-  const attention = new Attention(doc);
-  const locale = options.locale ?? win.navigator.language;
+  const events = emitter<ChatEvents>();
+  const eye = attention(doc);
+  const locale = options.locale ?? navigator.language;
   const t = strings(locale, options.strings);
-  const tokens: TokenStore =
-    options.persist === false ? memoryTokenStore() : sessionTokenStore(options.site);
+  const tokens = tokenStore(site, options.persist);
   let state: ChatState = initialChat();
   let info: VisitorInfo = {};
   let consent = options.consent === true;
@@ -164,89 +158,66 @@ export function createChat(options: ChatOptions): Chat {
   let page = { url: '', title: '' };
   let mounted: Mounted | null = null;
   let destroyed = false;
+  let lastTheme = '';
 
-  const readPage = (u = win.location.href, title = doc.title) => {
-    page = {
-      url: pageUrl(u, options.keepQuery === true),
-      title: cleanLine(title, LIMITS.titleChars),
-    };
+  const readPage = (href = location.href, title = doc.title) => {
+    page = { url: pageUrl(href, options.keepQuery), title: clamp(title, LIMITS.titleChars) };
   };
   readPage();
 
-  const hello = (): HelloBody => {
-    const body: HelloBody = {
-      page: { ...page, referrer: pageUrl(doc.referrer) },
-      client: {
-        lang: cleanLine(win.navigator.language ?? '', LIMITS.localeChars),
-        tz: cleanLine(Intl.DateTimeFormat().resolvedOptions().timeZone ?? '', LIMITS.localeChars),
-        screen: {
-          w: Math.min(LIMITS.screenPixels, Math.max(0, Math.round(win.screen?.width ?? 0))),
-          h: Math.min(LIMITS.screenPixels, Math.max(0, Math.round(win.screen?.height ?? 0))),
-        },
-      },
-    };
-    if (Object.keys(info).length) body.info = info;
-    return body;
-  };
+  // Browser facts as the relay expects them (lengths within LIMITS.localeChars by nature).
+  const hello = (): HelloBody => ({
+    page: { ...page, referrer: pageUrl(doc.referrer) },
+    client: {
+      lang: clamp(navigator.language || '', LIMITS.localeChars),
+      tz: clamp(Intl.DateTimeFormat().resolvedOptions().timeZone || '', LIMITS.localeChars),
+      screen: { w: screen.width | 0, h: screen.height | 0 },
+    },
+  });
 
-  const fail = (code: string, message: string) => events.emit('error', { code, message });
-  const widgetFail = (code: WidgetErrorCode) => fail(code, new WidgetError(code).message);
+  const fail = (code: string, message = code) => events.emit('error', { code, message });
 
-  const conn = new ConnectionClient({
+  const conn = createConnection({
     url,
     hello,
     tokens,
-    ...(options.socket ? { socket: options.socket } : {}),
-    ...(options.backoff ? { backoff: options.backoff } : {}),
-    onFrame: (frame, replay) => onFrame(frame, replay),
+    ...(options.socket && { socket: options.socket }),
+    ...(options.backoff && { backoff: options.backoff }),
+    onFrame,
     onState: (next, reason) => {
       dispatch({ type: 'conn', state: next, reason });
-      if (reason === 'closed') widgetFail('closed');
+      if (reason === 'closed') fail('closed');
     },
   });
 
   function dispatch(action: ChatAction) {
     if (destroyed) return;
-    const before = state;
+    const before = state.unread;
     state = reduce(state, action);
-    if (state.unread !== before.unread) events.emit('unread', { count: state.unread });
+    if (state.unread !== before) events.emit('unread', { count: state.unread });
     draw();
   }
 
   function onFrame(frame: RelayToVisitor, replay: boolean) {
-    const had = new Set(state.messages.map((m) => m.id));
+    const known = frame.t === 'msg' && state.messages.some((m) => m.id === frame.id);
     dispatch({ type: 'frame', frame, replay });
-    switch (frame.t) {
-      case 'welcome':
-      case 'status':
-        events.emit('status', {
-          online: frame.online,
-          operators: frame.operators.map((o) => o.name),
-        });
-        break;
-      case 'msg':
-        if (!had.has(frame.id)) {
-          const { seq, id, from, name, text, at } = frame;
-          events.emit('message', { id, seq, from, name, text, at, replay });
-          if (from === 'operator' && !replay && (!state.open || doc.hidden)) alert();
-        }
-        break;
-      case 'invite':
-        if (!state.open || doc.hidden) alert();
-        break;
-      case 'ended':
-        events.emit('ended', { reason: frame.reason });
-        break;
-      case 'error':
-        fail(frame.code, frame.message);
-        break;
-    }
+    const away = !state.open || doc.hidden;
+    // Visitor info travels in its own frame, so a value the relay refuses costs no chat.
+    if (frame.t === 'welcome' && Object.keys(info).length) conn.send({ t: 'info', ...info });
+    if (frame.t === 'welcome' || frame.t === 'status') {
+      events.emit('status', { online: frame.online, operators: state.operators });
+    } else if (frame.t === 'msg' && !known) {
+      const { seq, id, from, name, text, at } = frame;
+      events.emit('message', { id, seq, from, name, text, at, replay });
+      if (from === 'operator' && !replay && away) notify();
+    } else if (frame.t === 'invite' && away) notify();
+    else if (frame.t === 'ended') events.emit('ended', { reason: frame.reason });
+    else if (frame.t === 'error') fail(frame.code, frame.message);
   }
 
-  function alert() {
-    if (sound) attention.beep();
-    if (options.titleBlink !== false)
-      attention.blink(`(${Math.max(1, state.unread)}) ${t.newMessage}`);
+  function notify() {
+    if (sound) eye.beep();
+    if (options.titleBlink !== false) eye.blink(`(${state.unread || 1}) ${t.newMessage}`);
   }
 
   const stopTyping = () => {
@@ -255,26 +226,29 @@ export function createChat(options: ChatOptions): Chat {
     typingOn = false;
   };
 
+  // Sends through the outbox; false (and an error event) when it is full.
   const send = (frame: VisitorToRelay) => {
     try {
       conn.send(frame);
       return true;
     } catch (error) {
-      widgetFail(error instanceof WidgetError ? error.code : 'refused');
+      fail((error as WidgetError).code ?? 'refused');
       return false;
     }
   };
 
-  const newId = () => {
-    const bytes = win.crypto.getRandomValues(new Uint8Array(21));
-    return Array.from(bytes, (b) => ID_ALPHABET[b & 63]).join('');
-  };
+  // 21 characters of 64 URL-safe ones: 126 random bits, like a nanoid.
+  const newId = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(21)), (b) =>
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'.charAt(b & 63),
+    ).join('');
+
+  const title = () => state.settings?.name || t.chat;
 
   const actions: Actions = {
     open: () => chat.open(),
     close: () => chat.close(),
     send(text) {
-      if (text.length > LIMITS.textChars) return widgetFail('too_long');
       const id = newId();
       stopTyping();
       if (send({ t: 'msg', id, text })) dispatch({ type: 'send', id, text, at: Date.now() });
@@ -291,16 +265,9 @@ export function createChat(options: ChatOptions): Chat {
       if (value) chat.identify(value);
       else draw();
     },
-    offline(value) {
+    offline({ name, email, text = '' }) {
       const id = newId();
-      const frame = {
-        t: 'offline' as const,
-        id,
-        name: value.name,
-        email: value.email,
-        text: value.text ?? '',
-      };
-      if (send(frame)) dispatch({ type: 'offline', id });
+      if (send({ t: 'offline', id, name, email, text })) dispatch({ type: 'offline', id });
     },
     end: () => conn.end(),
     restart() {
@@ -309,8 +276,8 @@ export function createChat(options: ChatOptions): Chat {
       conn.connect();
     },
     download() {
-      const text = transcriptText(state.messages, t, title(), locale);
       const a = doc.createElement('a');
+      const text = transcriptText(state.messages, t, title(), locale);
       a.download = 'chat-transcript.txt';
       a.href = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
       mounted?.container.append(a);
@@ -325,15 +292,12 @@ export function createChat(options: ChatOptions): Chat {
     },
   };
 
-  const settings = () => state.settings;
-  const title = () => settings()?.name || t.chat;
-
   function draw() {
     if (!mounted || destroyed) return;
-    const s = settings();
-    const position = options.position ?? s?.position ?? 'right';
-    mounted.host.classList.toggle('left', position === 'left');
-    mounted.host.classList.toggle('open', state.open);
+    const s = state.settings;
+    const { host, container } = mounted;
+    host.classList.toggle('left', (options.position ?? s?.position) === 'left');
+    host.classList.toggle('open', state.open);
     const props: ViewProps = {
       state,
       t,
@@ -341,42 +305,44 @@ export function createChat(options: ChatOptions): Chat {
       title: title(),
       greeting: options.greeting ?? s?.greeting ?? null,
       preChat: options.preChat ?? s?.preChat ?? 'off',
-      preChatDone: preChatDone || Boolean(info.name),
+      preChatDone: preChatDone || !!info.name,
       sound,
       locale,
     };
-    render(h(App, props), mounted.container);
+    render(createElement(App, props), container);
     theme();
   }
 
-  let lastTheme = '';
+  // Theme colour, and on small screens the visual viewport height (on-screen keyboard).
   function theme() {
-    if (!mounted) return;
     const vv = win.visualViewport;
-    const small = state.open && win.innerWidth < 640 && vv;
-    const css = themeCss(options.color ?? settings()?.color, small ? vv.height : undefined);
-    if (css === lastTheme) return;
+    const small = vv && state.open && win.innerWidth < 640;
+    const css = themeCss(options.color ?? state.settings?.color, small ? vv.height : undefined);
+    if (!mounted || css === lastTheme) return;
     lastTheme = css;
     mounted.setTheme(css);
   }
 
   const onOnline = () => conn.retryNow();
   const onVisible = () => {
-    if (doc.visibilityState !== 'visible') return;
+    if (doc.hidden) return;
     conn.retryNow();
-    if (state.open) attention.stop();
+    if (state.open) eye.stop();
   };
-  const onReady = () => start();
+  // Every listener the widget adds to the page, removed again by destroy().
+  const listen = (on: boolean) => {
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    win[method]('online', onOnline);
+    doc[method]('visibilitychange', onVisible);
+    doc[method]('DOMContentLoaded', start);
+    win.visualViewport?.[method]('resize', theme);
+  };
 
   function start() {
-    doc.removeEventListener('DOMContentLoaded', onReady);
-    if (destroyed || mounted) return;
+    if (destroyed || mounted || !(options.parent ?? doc.body)) return;
     mounted = mount(options.parent ?? doc.body, CSS);
-    win.addEventListener('online', onOnline);
-    doc.addEventListener('visibilitychange', onVisible);
-    win.visualViewport?.addEventListener('resize', theme);
     draw();
-    events.emit('ready', { site: options.site });
+    events.emit('ready', { site });
     // A chat already exists in this tab (reload, next page): resume it at once.
     if (tokens.get() || (options.connect === 'on-load' && consent)) conn.connect();
     if (options.open) chat.open();
@@ -386,7 +352,7 @@ export function createChat(options: ChatOptions): Chat {
     open() {
       if (destroyed || state.open) return;
       visitorActed = true;
-      attention.stop();
+      eye.stop();
       dispatch({ type: 'open' });
       if (conn.state === 'idle' && !state.idleReason) conn.connect();
       events.emit('open', undefined);
@@ -397,51 +363,44 @@ export function createChat(options: ChatOptions): Chat {
       dispatch({ type: 'close' });
       events.emit('close', undefined);
     },
-    toggle() {
-      if (state.open) chat.close();
-      else chat.open();
-    },
+    toggle: () => (state.open ? chat.close() : chat.open()),
     identify(identity) {
       info = { ...info, ...cleanIdentity(identity) };
       if (conn.state === 'open') conn.send({ t: 'info', ...info });
       draw();
     },
-    setPage(u, pageTitle) {
-      readPage(u, pageTitle);
-      if (conn.state === 'open') conn.send({ t: 'page', url: page.url, title: page.title });
+    setPage(href, pageTitle) {
+      readPage(href, pageTitle);
+      if (conn.state === 'open') conn.send({ t: 'page', ...page });
     },
     consent(granted) {
-      consent = granted;
-      if (granted && options.connect === 'on-load' && mounted && conn.state === 'idle')
-        conn.connect();
+      consent = granted === true;
+      if (consent && options.connect === 'on-load' && mounted) conn.connect();
       // Withdrawn before the visitor ever opened the chat: disconnect and forget the token.
-      if (!granted && !visitorActed) {
+      if (!consent && !visitorActed) {
         conn.destroy();
-        tokens.clear();
+        tokens.set(null);
       }
     },
-    on: (event, fn) => events.on(event, fn),
-    off: (event, fn) => events.off(event, fn),
+    on: events.on,
+    off: events.off,
     destroy() {
       if (destroyed) return;
       stopTyping();
       conn.destroy();
       destroyed = true;
-      attention.stop();
-      doc.removeEventListener('DOMContentLoaded', onReady);
-      win.removeEventListener('online', onOnline);
-      doc.removeEventListener('visibilitychange', onVisible);
-      win.visualViewport?.removeEventListener('resize', theme);
+      eye.stop();
+      listen(false);
       if (mounted) {
         render(null, mounted.container);
         mounted.unmount();
-        mounted = null;
       }
+      mounted = null;
       events.clear();
     },
   };
 
-  if (doc.body || options.parent) queueMicrotask(start);
-  else doc.addEventListener('DOMContentLoaded', onReady);
+  listen(true);
+  queueMicrotask(start);
   return chat;
 }

@@ -1,9 +1,15 @@
 import type { RelayToVisitor } from '@conduit-chat/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffDelay } from './backoff.js';
-import { ConnectionClient, type ConnectionState, type IdleReason } from './connection.js';
+import {
+  type Connection,
+  type ConnectionOptions,
+  type ConnectionState,
+  createConnection,
+  type IdleReason,
+} from './connection.js';
 import { nodeSocket, relayMsg, type ScriptedPeer, startPeer, welcome } from './test-peer.js';
-import { memoryTokenStore, type TokenStore } from './token-store.js';
+import { type TokenStore, tokenStore } from './token-store.js';
 
 const hello = () => ({
   page: { url: 'https://shop.example/cart', title: 'Cart' },
@@ -11,7 +17,7 @@ const hello = () => ({
 });
 
 interface Harness {
-  client: ConnectionClient;
+  client: Connection;
   tokens: TokenStore;
   frames: { frame: RelayToVisitor; replay: boolean }[];
   states: { state: ConnectionState; reason?: IdleReason | undefined }[];
@@ -24,7 +30,7 @@ interface Harness {
 let peer: ScriptedPeer;
 let harnesses: Harness[] = [];
 
-function harness(over: Partial<ConstructorParameters<typeof ConnectionClient>[0]> = {}): Harness {
+function harness(over: Partial<ConnectionOptions> = {}): Harness {
   let waiters: { check: () => boolean; resolve: () => void }[] = [];
   const poke = () => {
     const done = waiters.filter((w) => w.check());
@@ -32,16 +38,16 @@ function harness(over: Partial<ConstructorParameters<typeof ConnectionClient>[0]
     for (const w of done) w.resolve();
   };
   const h: Harness = {
-    tokens: memoryTokenStore(),
+    tokens: tokenStore('test', false),
     frames: [],
     states: [],
-    client: undefined as unknown as ConnectionClient,
+    client: undefined as unknown as Connection,
     when: (check) =>
       check() ? Promise.resolve() : new Promise((resolve) => waiters.push({ check, resolve })),
     until: (state) => h.when(() => h.client.state === state),
     texts: () => h.frames.flatMap(({ frame }) => (frame.t === 'msg' ? [frame.text] : [])),
   };
-  h.client = new ConnectionClient({
+  h.client = createConnection({
     url: peer.url,
     hello,
     tokens: h.tokens,
@@ -92,7 +98,7 @@ describe('backoffDelay', () => {
   });
 });
 
-describe('ConnectionClient', () => {
+describe('createConnection', () => {
   it('opens no socket until connect() is called, then sends hello first', async () => {
     const h = harness();
     expect(h.client.state).toBe('idle');

@@ -63,239 +63,225 @@ export interface ConnectionOptions {
 /** Defaults of the connection limits. */
 export const CONNECTION_DEFAULTS = { heartbeatMs: 25_000, timeoutMs: 60_000, outboxLimit: 100 };
 
-const NEXT: Record<ConnectionState, readonly ConnectionState[]> = {
-  idle: ['connecting'],
-  connecting: ['open', 'reconnecting', 'idle', 'ended'],
-  open: ['reconnecting', 'idle', 'ended'],
-  reconnecting: ['connecting', 'idle', 'ended'],
-  ended: ['connecting', 'idle'],
+// Allowed transitions (README "Connection state machine").
+const NEXT: Record<ConnectionState, string> = {
+  idle: 'connecting',
+  connecting: 'open reconnecting idle ended',
+  open: 'reconnecting idle ended',
+  reconnecting: 'connecting idle ended',
+  ended: 'connecting idle',
 };
+
+/** The visitor connection (see `createConnection`). */
+export interface Connection {
+  /** Current state. */
+  readonly state: ConnectionState;
+  /** Highest `seq` seen in this session (messages or acks). */
+  readonly lastSeq: number;
+  /** Messages sent but not yet confirmed, oldest first. */
+  pending(): OutboxFrame[];
+  /** Opens the connection (from `idle`, or from `ended` to start a new chat). */
+  connect(): void;
+  /** Reconnects at once when waiting for a backoff timer (network back, tab visible). */
+  retryNow(): void;
+  /**
+   * Sends a frame. `msg` and `offline` go through the outbox (kept until acked or queued,
+   * resent after a reconnect; an idle connection opens); other frames are sent only while
+   * open and dropped otherwise (typing and page updates are momentary).
+   */
+  send(frame: VisitorToRelay): void;
+  /** Ends the chat on the relay (reconnecting first when needed). */
+  end(): void;
+  /** Closes the socket, stops every timer, and stays idle. The session token is kept. */
+  destroy(): void;
+}
 
 /**
  * The visitor's connection to the relay, free of DOM: one socket at a time, `hello` with the
  * resume token and last seen `seq`, an outbox of unconfirmed messages resent with the same
  * ids, reconnect with backoff and jitter, a heartbeat, and replay de-duplication by `seq`.
  */
-export class ConnectionClient {
-  /** Current state. */
-  state: ConnectionState = 'idle';
-  /** Highest `seq` seen in this session (messages or acks). */
-  lastSeq = 0;
-  private readonly o: ConnectionOptions;
-  private ws: SocketLike | null = null;
-  private readonly outbox = new Map<string, OutboxFrame>();
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
-  private replaying = false;
-  private pendingEnd = false;
-  private resumeToken: string | null = null;
+export function createConnection(o: ConnectionOptions): Connection {
+  let state: ConnectionState = 'idle';
+  let lastSeq = 0;
+  let ws: SocketLike | null = null;
+  const outbox = new Map<string, OutboxFrame>();
+  let attempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let replaying = false;
+  let pendingEnd = false;
 
-  constructor(options: ConnectionOptions) {
-    this.o = options;
-  }
+  const move = (to: ConnectionState, reason?: IdleReason) => {
+    if (!NEXT[state].includes(to)) throw new WidgetError('bad_state', `${state} → ${to}`);
+    state = to;
+    o.onState(to, reason);
+  };
 
-  /** Messages sent but not yet confirmed, oldest first. */
-  pending(): OutboxFrame[] {
-    return [...this.outbox.values()];
-  }
+  const write = (frame: VisitorToRelay) => {
+    if (ws?.readyState === 1) ws.send(JSON.stringify(frame));
+  };
 
-  /** Opens the connection (from `idle`, or from `ended` to start a new chat). */
-  connect(): void {
-    if (this.state !== 'idle' && this.state !== 'ended') return;
-    if (this.state === 'ended') this.lastSeq = 0;
-    this.attempt = 0;
-    this.open();
-  }
+  // Forgets the current socket without waiting for its close handshake (a dead peer would
+  // keep us waiting), and stops every timer.
+  const detach = () => {
+    clearTimeout(retryTimer);
+    clearTimeout(watchdog);
+    clearInterval(heartbeat);
+    replaying = false;
+    const old = ws;
+    ws = null;
+    if (!old) return;
+    old.onopen = old.onmessage = old.onclose = null;
+    // `ws` (Node) emits an error when a connecting socket is closed; keep a listener.
+    old.onerror = () => {};
+    if (old.readyState < 2) old.close(CLOSE_CODES.normal);
+  };
 
-  /** Reconnects at once when waiting for a backoff timer (network back, tab visible). */
-  retryNow(): void {
-    if (this.state !== 'reconnecting') return;
-    clearTimeout(this.retryTimer);
-    this.open();
-  }
+  const finish = (reason: FrameOf<RelayToVisitor, 'ended'>['reason'] | null) => {
+    o.tokens.set(null);
+    outbox.clear();
+    pendingEnd = false;
+    detach();
+    if (reason) o.onFrame({ t: 'ended', reason }, false);
+    if (state !== 'ended') move('ended');
+  };
 
-  /**
-   * Sends a frame. `msg` and `offline` go through the outbox (kept until acked or queued,
-   * resent after a reconnect, and the connection opens if it is idle); other frames are sent
-   * only while open and dropped otherwise (typing and page updates are momentary).
-   */
-  send(frame: VisitorToRelay): void {
-    if (frame.t === 'msg' || frame.t === 'offline') {
-      if (this.outbox.size >= (this.o.outboxLimit ?? CONNECTION_DEFAULTS.outboxLimit)) {
-        throw new WidgetError('outbox_full');
-      }
-      this.outbox.set(frame.id, frame);
-      if (this.state === 'idle' || this.state === 'ended') this.connect();
+  const reconnect = () => {
+    detach();
+    move('reconnecting');
+    retryTimer = setTimeout(open, backoffDelay(attempt++, o.backoff ?? BACKOFF_DEFAULTS, o.random));
+  };
+
+  // (Re)starts the silence watchdog: no frame for `timeoutMs` → the socket is dead.
+  const arm = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(reconnect, o.timeoutMs ?? CONNECTION_DEFAULTS.timeoutMs);
+  };
+
+  const receive = (frame: RelayToVisitor) => {
+    switch (frame.t) {
+      case 'welcome':
+        if (!frame.resumed) lastSeq = 0;
+        o.tokens.set(frame.token);
+        attempt = 0;
+        move('open');
+        o.onFrame(frame, false);
+        // Everything the relay replays arrives before the answer to this ping (one socket,
+        // in order), so the pong marks the end of history (no unread badge for old messages).
+        replaying = true;
+        write({ t: 'ping' });
+        heartbeat = setInterval(
+          () => write({ t: 'ping' }),
+          o.heartbeatMs ?? CONNECTION_DEFAULTS.heartbeatMs,
+        );
+        for (const queued of outbox.values()) write(queued);
+        if (pendingEnd) write({ t: 'end' });
+        pendingEnd = false;
+        return;
+      case 'msg':
+        if (frame.seq <= lastSeq) return;
+        lastSeq = frame.seq;
+        if (frame.from === 'visitor') outbox.delete(frame.id);
+        break;
+      case 'ack':
+        outbox.delete(frame.id);
+        lastSeq = Math.max(lastSeq, frame.seq);
+        break;
+      case 'queued':
+        outbox.delete(frame.id);
+        break;
+      case 'error':
+        if (frame.id) outbox.delete(frame.id);
+        // A resume token the relay no longer knows: the old chat is over, say so (F3).
+        if (frame.code === 'session_ended') return finish('unknown');
+        break;
+      case 'pong':
+        replaying = false;
+        break;
+      case 'ended':
+        o.onFrame(frame, false);
+        return finish(null);
     }
-    if (this.state === 'open') this.write(frame);
-  }
+    o.onFrame(frame, replaying);
+  };
 
-  /** Ends the chat on the relay (reconnecting first when needed). */
-  end(): void {
-    if (this.state === 'open') {
-      this.write({ t: 'end' });
-    } else if (this.state !== 'ended' && (this.ws || this.o.tokens.get())) {
-      this.pendingEnd = true;
-      this.connect();
-    } else {
-      this.finish('visitor');
-    }
-  }
+  const dropped = (code: number) => {
+    detach();
+    if (state === 'idle' || state === 'ended') return;
+    if (code === CLOSE_CODES.sessionEnded) finish('unknown');
+    else if (code === CLOSE_CODES.replaced) move('idle', 'replaced');
+    else if (RECONNECT_CLOSE_CODES.includes(code)) reconnect();
+    else move('idle', 'closed');
+  };
 
-  /** Closes the socket, stops every timer, and stays idle. The session token is kept. */
-  destroy(): void {
-    this.outbox.clear();
-    this.detach();
-    if (this.state !== 'idle') this.move('idle');
-  }
-
-  private move(to: ConnectionState, reason?: IdleReason): void {
-    if (!NEXT[this.state].includes(to)) {
-      throw new WidgetError('bad_state', `connection ${this.state} → ${to}`);
-    }
-    this.state = to;
-    this.o.onState(to, reason);
-  }
-
-  private open(): void {
-    this.detach();
-    this.move('connecting');
-    this.resumeToken = this.o.tokens.get();
-    const ws = (this.o.socket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike))(
-      this.o.url,
-    );
-    this.ws = ws;
-    this.arm();
-    ws.onopen = () => {
+  function open() {
+    detach();
+    move('connecting');
+    const resume = o.tokens.get();
+    const socket = (o.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike))(o.url);
+    ws = socket;
+    arm();
+    socket.onopen = () => {
       const hello: FrameOf<VisitorToRelay, 'hello'> = {
         t: 'hello',
         v: PROTOCOL_VERSION,
-        ...this.o.hello(),
+        ...o.hello(),
       };
-      if (this.resumeToken) {
-        hello.resume = this.resumeToken;
-        hello.lastSeq = this.lastSeq;
-      }
-      this.write(hello);
+      if (resume) Object.assign(hello, { resume, lastSeq });
+      write(hello);
     };
-    ws.onmessage = (event) => {
-      this.arm();
+    socket.onmessage = (event) => {
+      arm();
       const frame = typeof event.data === 'string' ? readFrame(event.data) : null;
-      if (frame) this.receive(frame);
+      if (frame) receive(frame);
     };
-    ws.onclose = (event) => this.dropped(event.code);
-    ws.onerror = () => {
+    socket.onclose = (event) => dropped(event.code);
+    socket.onerror = () => {
       // A close event follows every error; the decision is taken there.
     };
   }
 
-  private receive(frame: RelayToVisitor): void {
-    switch (frame.t) {
-      case 'welcome': {
-        if (!frame.resumed) this.lastSeq = 0;
-        this.o.tokens.set(frame.token);
-        this.attempt = 0;
-        this.move('open');
-        this.o.onFrame(frame, false);
-        // Everything the relay replays arrives before the answer to this ping (one socket,
-        // in order), so the pong marks the end of history (no unread badge for old messages).
-        this.replaying = true;
-        this.write({ t: 'ping' });
-        this.heartbeat = setInterval(
-          () => this.write({ t: 'ping' }),
-          this.o.heartbeatMs ?? CONNECTION_DEFAULTS.heartbeatMs,
-        );
-        for (const queued of this.outbox.values()) this.write(queued);
-        if (this.pendingEnd) {
-          this.pendingEnd = false;
-          this.write({ t: 'end' });
+  const self: Connection = {
+    get state() {
+      return state;
+    },
+    get lastSeq() {
+      return lastSeq;
+    },
+    pending: () => [...outbox.values()],
+    connect() {
+      if (state !== 'idle' && state !== 'ended') return;
+      if (state === 'ended') lastSeq = 0;
+      attempt = 0;
+      open();
+    },
+    retryNow() {
+      if (state === 'reconnecting') open();
+    },
+    send(frame) {
+      if (frame.t === 'msg' || frame.t === 'offline') {
+        if (outbox.size >= (o.outboxLimit ?? CONNECTION_DEFAULTS.outboxLimit)) {
+          throw new WidgetError('outbox_full');
         }
-        return;
+        outbox.set(frame.id, frame);
+        self.connect();
       }
-      case 'msg':
-        if (frame.seq <= this.lastSeq) return;
-        this.lastSeq = frame.seq;
-        if (frame.from === 'visitor') this.outbox.delete(frame.id);
-        break;
-      case 'ack':
-        this.outbox.delete(frame.id);
-        this.lastSeq = Math.max(this.lastSeq, frame.seq);
-        break;
-      case 'queued':
-        this.outbox.delete(frame.id);
-        break;
-      case 'error':
-        if (frame.id) this.outbox.delete(frame.id);
-        // A resume token the relay no longer knows: the old chat is over, say so (F3).
-        if (frame.code === 'session_ended') {
-          this.finish('unknown');
-          return;
-        }
-        break;
-      case 'pong':
-        this.replaying = false;
-        break;
-      case 'ended':
-        this.o.onFrame(frame, false);
-        this.finish();
-        return;
-    }
-    this.o.onFrame(frame, this.replaying);
-  }
-
-  private finish(reason: FrameOf<RelayToVisitor, 'ended'>['reason'] | null = null): void {
-    this.o.tokens.clear();
-    this.outbox.clear();
-    this.pendingEnd = false;
-    this.detach();
-    if (reason) this.o.onFrame({ t: 'ended', reason }, false);
-    if (this.state !== 'ended') this.move('ended');
-  }
-
-  private dropped(code: number): void {
-    this.detach();
-    if (this.state === 'idle' || this.state === 'ended') return;
-    if (code === CLOSE_CODES.sessionEnded) this.finish('unknown');
-    else if (code === CLOSE_CODES.replaced) this.move('idle', 'replaced');
-    else if (!RECONNECT_CLOSE_CODES.includes(code)) this.move('idle', 'closed');
-    else this.reconnect();
-  }
-
-  private reconnect(): void {
-    this.detach();
-    this.move('reconnecting');
-    const delay = backoffDelay(this.attempt++, this.o.backoff ?? BACKOFF_DEFAULTS, this.o.random);
-    this.retryTimer = setTimeout(() => this.open(), delay);
-  }
-
-  // (Re)starts the silence watchdog: no frame for `timeoutMs` → the socket is dead.
-  private arm(): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(
-      () => this.reconnect(),
-      this.o.timeoutMs ?? CONNECTION_DEFAULTS.timeoutMs,
-    );
-  }
-
-  private write(frame: VisitorToRelay): void {
-    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(frame));
-  }
-
-  // Forgets the current socket without waiting for its close handshake (a dead peer would
-  // keep us waiting), and stops every timer.
-  private detach(): void {
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.watchdog);
-    clearInterval(this.heartbeat);
-    this.replaying = false;
-    const ws = this.ws;
-    this.ws = null;
-    if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onclose = null;
-    // `ws` (Node) emits an error when a connecting socket is closed; keep a listener.
-    ws.onerror = () => {};
-    if (ws.readyState < 2) ws.close(CLOSE_CODES.normal);
-  }
+      if (state === 'open') write(frame);
+    },
+    end() {
+      if (state === 'open') write({ t: 'end' });
+      else if (state !== 'ended' && (ws || o.tokens.get())) {
+        pendingEnd = true;
+        self.connect();
+      } else finish('visitor');
+    },
+    destroy() {
+      outbox.clear();
+      detach();
+      if (state !== 'idle') move('idle');
+    },
+  };
+  return self;
 }

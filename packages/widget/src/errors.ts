@@ -1,30 +1,26 @@
 /**
- * Stable error codes of the widget, emitted as `error` events (`chat.on('error', …)`).
- * Codes never change meaning; messages are for developers and may change.
+ * Stable error codes of the widget, emitted as `error` events (`chat.on('error', …)`) and
+ * carried by `WidgetError`. Their meanings are in the README ("Error codes"); codes never
+ * change meaning. (No message table in the bundle: every byte ships to every visitor.)
  */
-export const WIDGET_ERRORS = {
-  bad_option: 'An option has an invalid value.',
-  bad_state: 'The operation is not allowed in the current state.',
-  outbox_full: 'Too many messages are waiting to be delivered.',
-  too_long: 'The message is longer than the limit.',
-  empty: 'The message is empty.',
-  closed: 'The relay closed the connection and the widget will not reconnect.',
-  refused: 'The relay refused a frame.',
-  destroyed: 'The chat was destroyed.',
-} as const;
+export const WIDGET_ERROR_CODES = [
+  'bad_option',
+  'bad_state',
+  'outbox_full',
+  'too_long',
+  'closed',
+  'refused',
+] as const;
 
 /** One of the widget's stable error codes. */
-export type WidgetErrorCode = keyof typeof WIDGET_ERRORS;
+export type WidgetErrorCode = (typeof WIDGET_ERROR_CODES)[number];
 
-/** Every widget error code, in table order. */
-export const WIDGET_ERROR_CODES = Object.keys(WIDGET_ERRORS) as WidgetErrorCode[];
-
-/** Error with a stable `code` (see `WIDGET_ERRORS`) and an optional `cause`. */
+/** Error with a stable `code` (see `WIDGET_ERROR_CODES`), a detail and an optional `cause`. */
 export class WidgetError extends Error {
   /** Stable code. */
   readonly code: WidgetErrorCode;
   constructor(code: WidgetErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ? `${WIDGET_ERRORS[code]} ${detail}` : WIDGET_ERRORS[code], options);
+    super(detail ? `${code}: ${detail}` : code, options);
     this.name = 'WidgetError';
     this.code = code;
   }

@@ -1,9 +1,10 @@
-import { clamp, cleanLine, isEmail, LIMITS } from '@conduit-chat/protocol';
+import { clamp, isEmail, LIMITS } from '@conduit-chat/protocol';
 
 /** What a site may tell about the visitor (`identify()`). */
 export interface Identity {
   name?: string;
   email?: string;
+  /** Flat custom fields (the relay accepts `LIMITS.customFields` keys of `[A-Za-z0-9_.-]`). */
   custom?: Record<string, string | number | boolean>;
   /**
    * Reserved for signed identities (an HMAC of the e-mail by the site's server). Protocol v1
@@ -12,32 +13,19 @@ export interface Identity {
   hash?: string;
 }
 
-/** The visitor info as it may go into `hello`/`info` frames. */
+/** The visitor info as it goes into an `info` frame. */
 export type VisitorInfo = Omit<Identity, 'hash'>;
 
 /**
- * Reduces `identity` to values the relay accepts, so one bad custom field cannot get the
- * whole `hello` refused: names cleaned and clamped, e-mail only when strictly valid, custom
- * keys matching the protocol's pattern, at most `LIMITS.customFields` of them.
+ * Keeps what can be checked here: the name trimmed and cut to `LIMITS.nameChars`, the
+ * e-mail only when strictly valid (CHECKLIST B7). Custom fields go as given; the relay
+ * validates them and answers a bad one with an `error` frame (an `error` event), which
+ * never costs the chat because `info` travels in its own frame after `welcome`.
  */
-export function cleanIdentity(identity: Identity): VisitorInfo {
+export function cleanIdentity({ name, email, custom }: Identity): VisitorInfo {
   const out: VisitorInfo = {};
-  const name = typeof identity.name === 'string' ? cleanLine(identity.name, LIMITS.nameChars) : '';
-  if (name) out.name = name;
-  const email = typeof identity.email === 'string' ? identity.email.trim() : '';
-  if (isEmail(email)) out.email = email;
-  const custom: Record<string, string | number | boolean> = {};
-  let count = 0;
-  for (const [key, value] of Object.entries(identity.custom ?? {})) {
-    if (count >= LIMITS.customFields) break;
-    if (key.length > LIMITS.customKeyChars || !/^[A-Za-z0-9_.-]+$/.test(key)) continue;
-    if (typeof value === 'string')
-      custom[key] = cleanLine(clamp(value, 4 * LIMITS.customValueChars), LIMITS.customValueChars);
-    else if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
-      custom[key] = value;
-    else continue;
-    count++;
-  }
-  if (count) out.custom = custom;
+  if (typeof name === 'string' && name.trim()) out.name = clamp(name.trim(), LIMITS.nameChars);
+  if (typeof email === 'string' && isEmail(email.trim())) out.email = email.trim();
+  if (custom && typeof custom === 'object') out.custom = custom;
   return out;
 }

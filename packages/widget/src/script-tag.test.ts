@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { visitorUrl } from './chat.js';
 import { bootScriptTag, type CommandFunction, scriptOptions } from './script-tag.js';
 import { tick } from './test-chat.js';
-import { NodeWebSocket, type ScriptedPeer, startPeer } from './test-peer.js';
+import { NodeWebSocket, type ScriptedPeer, startPeer, welcome } from './test-peer.js';
 
 const tag = (src: string, data: Record<string, string>) => {
   const script = document.createElement('script');
@@ -95,7 +95,9 @@ describe('bootScriptTag', () => {
     expect(win.Conduit.chat).toBe(chat);
     await tick();
     const s = await peer.accept();
-    expect(await s.nextOf('hello')).toMatchObject({ info: { name: 'Grace' } });
+    await s.nextOf('hello');
+    s.send(welcome());
+    expect(await s.nextOf('info')).toEqual({ t: 'info', name: 'Grace' });
     expect(seen).toEqual(['open']);
     win.Conduit('close');
     win.Conduit('open');

@@ -1,4 +1,4 @@
-import { type Chat, type ChatEvents, type ChatOptions, createChat } from './chat.js';
+import { type Chat, type ChatOptions, createChat } from './chat.js';
 import { WidgetError } from './errors.js';
 
 /** A command as queued by the snippet: `Conduit('open')`, `Conduit('on', 'message', fn)`. */
@@ -12,60 +12,43 @@ export interface CommandFunction {
   chat?: Chat;
 }
 
-const bool = (v: string | undefined) =>
-  v === undefined ? undefined : v !== 'false' && v !== 'off';
+// data-* attributes and the values each accepts ('' = any non-empty string; '!' = a flag
+// where "false"/"off" mean off and anything else on).
+const ATTRIBUTES: [keyof ChatOptions, string][] = [
+  ['locale', ''],
+  ['color', ''],
+  ['position', 'left right'],
+  ['connect', 'on-load on-open'],
+  ['preChat', 'off optional required'],
+  ['open', '!'],
+  ['sound', '!'],
+  ['persist', '!'],
+];
 
 /** Reads the widget options from the script element's `src` and `data-*` attributes. */
 export function scriptOptions(script: HTMLScriptElement): ChatOptions {
   const d = script.dataset;
-  const options: ChatOptions = {
+  const options: Record<string, unknown> = {
     relay: d.relay || new URL(script.src, script.baseURI).origin,
     site: d.site ?? '',
   };
-  if (d.locale) options.locale = d.locale;
-  if (d.color) options.color = d.color;
-  if (d.position === 'left' || d.position === 'right') options.position = d.position;
-  if (d.connect === 'on-load' || d.connect === 'on-open') options.connect = d.connect;
-  if (d.consent === 'granted') options.consent = true;
-  if (d.prechat === 'off' || d.prechat === 'optional' || d.prechat === 'required') {
-    options.preChat = d.prechat;
+  for (const [key, allowed] of ATTRIBUTES) {
+    const v = d[key.toLowerCase()];
+    if (!v) continue;
+    if (allowed === '!') options[key] = v !== 'false' && v !== 'off';
+    else if (!allowed || allowed.split(' ').includes(v)) options[key] = v;
   }
-  const open = bool(d.open);
-  if (open !== undefined) options.open = open;
-  const sound = bool(d.sound);
-  if (sound !== undefined) options.sound = sound;
-  const persist = bool(d.persist);
-  if (persist !== undefined) options.persist = persist;
-  return options;
+  if (d.consent === 'granted') options.consent = true;
+  return options as unknown as ChatOptions;
 }
 
-/** Runs one queued or live command against `chat`. */
+// The commands `Conduit(name, ...args)` accepts: the methods of `Chat`.
+const COMMANDS = 'open close toggle identify setPage consent on off destroy'.split(' ');
+
+/** Runs one queued or live command against `chat`: `Conduit('identify', {...})` → `chat.identify({...})`. */
 export function runCommand(chat: Chat, [name, ...args]: Command): void {
-  switch (name) {
-    case 'open':
-    case 'close':
-    case 'toggle':
-    case 'destroy':
-      chat[name]();
-      break;
-    case 'identify':
-      chat.identify((args[0] ?? {}) as Parameters<Chat['identify']>[0]);
-      break;
-    case 'setPage':
-      chat.setPage(args[0] as string | undefined, args[1] as string | undefined);
-      break;
-    case 'consent':
-      chat.consent(args[0] === true);
-      break;
-    case 'on':
-    case 'off':
-      if (typeof args[1] === 'function') {
-        chat[name](args[0] as keyof ChatEvents, args[1] as (p: unknown) => void);
-      }
-      break;
-    default:
-      throw new WidgetError('bad_option', `unknown command "${String(name)}".`);
-  }
+  if (!COMMANDS.includes(name)) throw new WidgetError('bad_option', `unknown command ${name}`);
+  (chat[name as keyof Chat] as (...a: unknown[]) => void)(...args);
 }
 
 /**

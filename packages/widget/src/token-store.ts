@@ -2,60 +2,35 @@
 export interface TokenStore {
   /** The stored token, or null. */
   get(): string | null;
-  /** Stores the token. */
-  set(token: string): void;
-  /** Forgets the token. */
-  clear(): void;
+  /** Stores the token, or forgets it with null. */
+  set(token: string | null): void;
 }
 
 /**
- * A `TokenStore` on `sessionStorage` (gone with the tab; never localStorage or cookies).
- * Storage that throws (disabled, private mode, quota) degrades to "no token", never an error.
+ * A `TokenStore` on `sessionStorage` (gone with the tab; never localStorage or cookies), or
+ * in memory only when `persist` is false. Storage that throws (disabled, private mode,
+ * quota) degrades to memory: the chat works, it just cannot survive a reload.
  */
-export function sessionTokenStore(site: string, storage?: Storage): TokenStore {
+export function tokenStore(site: string, persist = true): TokenStore {
   const key = `conduit:${site}`;
-  const area = (): Storage | null => {
-    try {
-      return storage ?? globalThis.sessionStorage ?? null;
-    } catch {
-      return null;
-    }
-  };
+  let token: string | null = null;
+  const area = () => (persist ? sessionStorage : null);
   return {
     get() {
       try {
-        return area()?.getItem(key) ?? null;
+        return area()?.getItem(key) ?? token;
       } catch {
-        return null;
+        return token;
       }
     },
-    set(token) {
-      try {
-        area()?.setItem(key, token);
-      } catch {
-        // Storage refused: the chat still works, it just cannot survive a reload.
-      }
-    },
-    clear() {
-      try {
-        area()?.removeItem(key);
-      } catch {
-        // Nothing stored, nothing to clear.
-      }
-    },
-  };
-}
-
-/** A `TokenStore` that keeps the token in memory only (the `persist: false` option). */
-export function memoryTokenStore(): TokenStore {
-  let token: string | null = null;
-  return {
-    get: () => token,
-    set: (value) => {
+    set(value) {
       token = value;
-    },
-    clear: () => {
-      token = null;
+      try {
+        if (value) area()?.setItem(key, value);
+        else area()?.removeItem(key);
+      } catch {
+        // Kept in memory.
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import { cleanLine, cleanText, isEmail, LIMITS } from '@conduit-chat/protocol';
+import { isEmail, LIMITS } from '@conduit-chat/protocol';
 import type { StringKey } from './i18n.js';
 
 /** A contact form as typed (pre-chat or offline form). */
@@ -12,27 +12,26 @@ export interface ContactInput {
 export type ContactErrors = Partial<Record<keyof ContactInput, StringKey>>;
 
 /**
- * Checks a contact form the way the relay will (same sanitizers, same limits), so the visitor
- * sees the problem next to the field instead of a refused frame. `required` lists the fields
- * that must not be empty.
+ * Checks a contact form against the relay's limits and its strict e-mail rule (CHECKLIST
+ * B7), so the visitor sees the problem next to the field instead of a refused frame.
+ * Values come back trimmed; the relay strips control and bidi characters where they enter.
+ * `required` lists the fields that must not be empty.
  */
 export function validateContact(
   input: ContactInput,
   required: readonly (keyof ContactInput)[],
 ): { errors: ContactErrors; value: ContactInput } {
   const errors: ContactErrors = {};
-  const name = cleanLine(input.name, LIMITS.nameChars);
-  const email = input.email.trim();
-  const value: ContactInput = { name, email };
-  if (input.name.length > LIMITS.nameChars) errors.name = 'tooLong';
-  else if (!name && required.includes('name')) errors.name = 'required';
-  if (!email) {
-    if (required.includes('email')) errors.email = 'required';
-  } else if (!isEmail(email)) errors.email = 'badEmail';
-  if (input.text !== undefined) {
-    value.text = cleanText(input.text);
-    if (input.text.length > LIMITS.textChars) errors.text = 'tooLong';
-    else if (!value.text && required.includes('text')) errors.text = 'required';
+  const value: ContactInput = { name: input.name.trim(), email: input.email.trim() };
+  if (input.text !== undefined) value.text = input.text.trim();
+  const max = { name: LIMITS.nameChars, email: LIMITS.emailChars, text: LIMITS.textChars };
+  for (const key of ['name', 'email', 'text'] as const) {
+    const v = value[key];
+    if (v === undefined) continue;
+    if (v.length > max[key]) errors[key] = 'tooLong';
+    else if (!v) {
+      if (required.includes(key)) errors[key] = 'required';
+    } else if (key === 'email' && !isEmail(v)) errors[key] = 'badEmail';
   }
   return { errors, value };
 }

@@ -22,11 +22,7 @@ export function Launcher(props: {
       onClick={props.onClick}
     >
       <svg viewBox="0 0 24 24" aria-hidden="true">
-        {props.open ? (
-          <path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" />
-        ) : (
-          <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z" />
-        )}
+        <path d={props.open ? 'M6 6l12 12M18 6L6 18' : 'M4 4h16v12H9l-5 4z'} />
       </svg>
       {unread > 0 && (
         <span class="b" aria-hidden="true">

@@ -12,7 +12,7 @@ function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | u
   }
   const visitor = m.from === 'visitor';
   return (
-    <div class={visitor ? 'i v' : 'i'} data-seq={m.seq || undefined}>
+    <div class={visitor ? 'i v' : 'i'}>
       {visitor ? (
         <span class="sr">{t.you}: </span>
       ) : (
