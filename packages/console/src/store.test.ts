@@ -181,6 +181,19 @@ describe('store', () => {
     expect(s.chats.get('s1')).toMatchObject({ visitorTyping: false, operatorsTyping: [] });
   });
 
+  it('tracks typing of a browsing visitor (after an invitation)', () => {
+    const s = run([
+      f(readyFrame([visitor()])),
+      f({ t: 'typing', session: 's1', on: true, from: 'visitor' }),
+    ]);
+    expect(s.chats.get('s1')?.visitorTyping).toBe(true);
+    const none = run([
+      f(readyFrame([])),
+      f({ t: 'typing', session: 'zz', on: true, from: 'visitor' }),
+    ]);
+    expect(none.chats.size).toBe(0);
+  });
+
   it('opens a tab for a chat the relay gives this operator', () => {
     const s = run([
       f(readyFrame([visitor()])),

@@ -252,7 +252,9 @@ function onFrame(state: ConsoleState, frame: RelayToOperator, limits: StoreLimit
       return putChat(state, { ...chat, messages: sortBySeq(messages) });
     }
     case 'typing': {
-      const chat = state.chats.get(frame.session);
+      // A browsing visitor typing (after an invitation, say) gets a chat entry to show it on.
+      const v = state.visitors.get(frame.session);
+      const chat = state.chats.get(frame.session) ?? (v ? emptyChat(frame.session, v) : undefined);
       if (!chat) return state;
       if (frame.from === 'visitor') return putChat(state, { ...chat, visitorTyping: frame.on });
       const name = frame.name ?? 'Operator';

@@ -32,6 +32,7 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
   useEffect(() => {
     const visibility = () => controller.setVisible(document.visibilityState !== 'hidden');
     const online = () => controller.online();
+    visibility();
     document.addEventListener('visibilitychange', visibility);
     window.addEventListener('online', online);
     return () => {
@@ -144,6 +145,11 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
               me={store.me}
               now={now}
               invited={invited}
+              typing={
+                new Set(
+                  [...store.chats.values()].filter((c) => c.visitorTyping).map((c) => c.session),
+                )
+              }
               onInvite={setInviting}
               onAccept={(s) => controller.accept(s)}
               onOpen={(s) => controller.open(s)}

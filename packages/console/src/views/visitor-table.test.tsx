@@ -11,20 +11,21 @@ describe('VisitorTable', () => {
   let calls: string[];
   afterEach(() => m?.unmount());
 
-  const table = (visitors: VisitorSnapshot[], invited: string[] = []) => (
+  const table = (visitors: VisitorSnapshot[], invited: string[] = [], typing: string[] = []) => (
     <VisitorTable
       visitors={visitors}
       me={{ id: 'ada', name: 'Ada' }}
       now={NOW}
       invited={new Set(invited)}
+      typing={new Set(typing)}
       onInvite={(s) => calls.push(`invite:${s}`)}
       onAccept={(s) => calls.push(`accept:${s}`)}
       onOpen={(s) => calls.push(`open:${s}`)}
     />
   );
-  const render = (visitors: VisitorSnapshot[], invited: string[] = []) => {
+  const render = (visitors: VisitorSnapshot[], invited: string[] = [], typing: string[] = []) => {
     calls = [];
-    m = mount(table(visitors, invited));
+    m = mount(table(visitors, invited, typing));
     return m.root;
   };
   const row = (session: string) => m?.root.querySelector(`tr[data-session="${session}"]`);
@@ -130,6 +131,11 @@ describe('VisitorTable', () => {
     expect(r.querySelector('.page bdi')?.textContent).toBe('<script>alert(1)</script>');
     expect(r.textContent).toContain('javascript:alert(1)');
     expect(r.textContent).toContain('note: <b>bold</b>');
+  });
+
+  it('shows that a browsing visitor is typing', () => {
+    render([visitor()], ['s1'], ['s1']);
+    expect(row('s1')?.querySelectorAll('td')[1]?.textContent).toBe('Browsingtyping…');
   });
 
   it('says so when nobody is on the site', () => {

@@ -22,6 +22,8 @@ export interface VisitorTableProps {
   now: number;
   /** Sessions invited from this console (shown as "Invited"). */
   invited: ReadonlySet<string>;
+  /** Sessions whose visitor is typing right now. */
+  typing: ReadonlySet<string>;
   onInvite: (session: string) => void;
   onAccept: (session: string) => void;
   onOpen: (session: string) => void;
@@ -143,6 +145,7 @@ function VisitorRow(props: VisitorTableProps & { v: VisitorSnapshot }) {
         {v.state === 'waiting' && v.waitingSince !== null && (
           <span class="sub">for {duration(now - v.waitingSince)}</span>
         )}
+        {props.typing.has(v.session) && <span class="sub">typing…</span>}
       </td>
       <td class="page">
         <bdi class="title">{v.page.title || 'Untitled page'}</bdi>
