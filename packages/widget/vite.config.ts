@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type InlineConfig } from 'vite';
 
 // Two builds from one source (README "Module boundaries"):
 //   vite build               → dist/widget.js  IIFE, minified, everything bundled (script tag)
@@ -8,14 +8,16 @@ import { defaultClientConditions, defineConfig, type UserConfig } from 'vite';
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
 /** The script-tag (IIFE) build; the size test builds it in memory with `write: false`. */
-export function iifeConfig(write = true): UserConfig {
+export function iifeConfig(write = true): InlineConfig {
   return {
     configFile: false,
+    // The same output whether built by the CLI or by the size test inside vitest (NODE_ENV=test).
+    mode: 'production',
     logLevel: 'warn',
     resolve: { conditions: ['conduit:source', ...defaultClientConditions] },
     // Classic `h()` calls: preact's jsx-runtime module would add ~200 bytes gzipped.
     oxc: {
-      jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment' },
+      jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false },
       jsxInject: `import { h, Fragment } from 'preact'`,
     },
     build: {
@@ -38,7 +40,7 @@ export function iifeConfig(write = true): UserConfig {
 }
 
 /** The npm (ESM) build. */
-export function esmConfig(): UserConfig {
+export function esmConfig(): InlineConfig {
   return {
     ...iifeConfig(),
     build: {
