@@ -49,6 +49,7 @@ export function esmConfig(): InlineConfig {
       target: 'es2022',
       minify: false,
       sourcemap: true,
+      rolldownOptions: { checks: { pluginTimings: false } },
       lib: { entry: src('index.ts'), formats: ['es'], fileName: () => 'index.js' },
     },
   };
