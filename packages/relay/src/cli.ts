@@ -34,6 +34,7 @@ Options:
   --host H              listen address (env CONDUIT_HOST; default 0.0.0.0, demo 127.0.0.1)
   --transport uws|ws    socket implementation (default uws; falls back to ws if it cannot load)
   --dev                 development: the log mail transport prints message content
+  (SIGHUP reloads --config: operator keys, origins, canned responses, mail recipients)
   --help                this text
 
 Commands:
@@ -168,6 +169,26 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // SIGHUP re-reads --config: operator keys, origins, canned responses and recipients apply
+    // at once; a revoked key's socket is closed (CHECKLIST B18). An invalid file changes nothing.
+    process.on('SIGHUP', () => {
+      if (!values.config) {
+        logger.warn('SIGHUP ignored: the demo has no config file to reload');
+        return;
+      }
+      try {
+        const result = relay.reload(resolveConfig(values, io.env).config);
+        if (result.restartNeeded.length > 0) {
+          logger.warn({ changes: result.restartNeeded }, 'some changes need a restart');
+        }
+      } catch (error) {
+        logger.error(
+          { code: error instanceof RelayError ? error.code : 'unknown' },
+          'reload failed',
+        );
+        if (error instanceof RelayError) write(io.stderr, `conduit-relay: ${error.message}\n`);
+      }
+    });
   }
   return demoKey ? { code: 0, relay, demoKey } : { code: 0, relay };
 }

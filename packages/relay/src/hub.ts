@@ -37,7 +37,8 @@ export interface ConnState {
   readonly acceptLanguage: string;
   phase: ConnPhase;
   session: Session<RelayConn> | null;
-  operator: { id: string; name: string } | null;
+  /** The authenticated operator, with the key hash it authenticated with (for revocation). */
+  operator: { id: string; name: string; keyHash: string } | null;
   readonly bucket: TokenBucket;
   badFrames: number;
   refused: number;

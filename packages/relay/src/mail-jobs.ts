@@ -39,13 +39,20 @@ export function transcriptJob(
   endedAt: number,
 ): TranscriptJob | null {
   if (!site.transcripts || session.lastSeq === 0) return null;
-  const lines: TranscriptMessage[] = session.history.map((m) => {
+  // Notes go after the message that was last when they were made (times can tie).
+  const lines: TranscriptMessage[] = [];
+  let n = 0;
+  const notes = session.notes;
+  for (const m of session.history) {
+    for (; n < notes.length && (notes[n]?.afterSeq ?? 0) < m.seq; n++) {
+      const note = notes[n];
+      if (note) lines.push({ from: 'system', text: note.text, at: note.at });
+    }
     const line: TranscriptMessage = { from: m.from, text: m.text, at: m.at };
     if (m.name !== undefined) line.name = m.name;
-    return line;
-  });
-  for (const note of session.notes) lines.push({ from: 'system', text: note.text, at: note.at });
-  lines.sort((a, b) => a.at - b.at);
+    lines.push(line);
+  }
+  for (const note of notes.slice(n)) lines.push({ from: 'system', text: note.text, at: note.at });
   const visitor: TranscriptJob['visitor'] = {};
   if (session.info.name) visitor.name = session.info.name;
   if (session.info.email) visitor.email = session.info.email;

@@ -30,7 +30,7 @@ export function operatorEndpoint(hub: Hub) {
     const operator = { id: found.id, name: found.name };
     disarmHandshake(conn);
     conn.data.phase = 'ready';
-    conn.data.operator = operator;
+    conn.data.operator = { ...operator, keyHash: found.key };
     store.addOperator(site.id, conn);
     const visitors = [...store.ofSite(site.id)].map((s) => hub.snapshot(s));
     hub.send(conn, {
@@ -168,7 +168,8 @@ export function operatorEndpoint(hub: Hub) {
       const frame = admitFrame(hub, conn, 'operator->relay', data);
       if (!frame) return;
       const op = conn.data.operator;
-      if (conn.data.phase === 'ready' && op) ready(conn, op, frame);
+      // Only id and name travel on (never the key hash into an owner snapshot).
+      if (conn.data.phase === 'ready' && op) ready(conn, { id: op.id, name: op.name }, frame);
       else if (frame.t === 'auth') auth(conn, frame);
       else if (frame.t === 'ping') hub.send(conn, { t: 'pong' });
       else hub.sendError(conn, 'not_ready');
@@ -182,12 +183,22 @@ export function operatorEndpoint(hub: Hub) {
         hub.logger.info({ site: site.id, operator: conn.data.operator?.id }, 'operator left');
       }
     },
-    /** Closes the sockets of operators whose key is no longer configured (B18, on reload). */
-    revoke(siteId: string, validIds: ReadonlySet<string>): void {
+    /**
+     * Closes the sockets of a site's operators whose id and key hash are no longer configured
+     * (CHECKLIST B18, after a config reload). Returns how many were closed.
+     */
+    revoke(siteId: string): number {
+      const site = hub.sites.get(siteId);
+      let closed = 0;
       for (const conn of [...store.operatorsOf(siteId)]) {
-        const id = conn.data.operator?.id;
-        if (id && !validIds.has(id)) conn.close(CLOSE_CODES.authFailed, 'key revoked');
+        const op = conn.data.operator;
+        const still = site?.operators.some((o) => o.id === op?.id && o.key === op?.keyHash);
+        if (still) continue;
+        hub.logger.info({ site: siteId, operator: op?.id }, 'operator key revoked');
+        conn.close(CLOSE_CODES.authFailed, 'key revoked');
+        closed++;
       }
+      return closed;
     },
   };
 }

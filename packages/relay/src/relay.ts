@@ -50,6 +50,14 @@ export interface RelayStats {
   store: SessionStoreStats;
 }
 
+/** What `reload` applied. */
+export interface ReloadResult {
+  /** Operator sockets closed because their key was removed or changed. */
+  revoked: number;
+  /** Changes that were not applied and need a restart. */
+  restartNeeded: string[];
+}
+
 /** A running relay. */
 export interface Relay {
   /** The bound port. */
@@ -62,6 +70,13 @@ export interface Relay {
   /** The validated configuration. */
   readonly config: RelayConfig;
   stats(): RelayStats;
+  /**
+   * Applies a new configuration's per-site operators, origins, canned responses and mail
+   * recipients to running sites; operators whose key is gone are disconnected at once
+   * (CHECKLIST B18). Other changes (sites added or removed, ports, limits…) need a restart
+   * and are listed in `restartNeeded`.
+   */
+  reload(input: RelayConfigInput | RelayConfig): ReloadResult;
   /** Graceful shutdown: stop listening, end sessions, close sockets with 1012, drain mail. */
   close(): Promise<void>;
 }
@@ -264,6 +279,53 @@ export async function startRelay(
         addresses: addresses.size,
         store,
       };
+    },
+    reload(next) {
+      const fresh = parseConfig(next);
+      const restartNeeded: string[] = [];
+      let revoked = 0;
+      for (const key of [
+        'host',
+        'port',
+        'transport',
+        'tls',
+        'trustProxy',
+        'session',
+        'limits',
+        'mail',
+      ] as const) {
+        if (key === 'port' && (fresh.port === port || fresh.port === config.port)) continue;
+        if (JSON.stringify(fresh[key]) !== JSON.stringify(config[key])) restartNeeded.push(key);
+      }
+      const freshIds = new Set(fresh.sites.map((s) => s.id));
+      for (const site of config.sites)
+        if (!freshIds.has(site.id)) restartNeeded.push(`sites.${site.id} (removed)`);
+      for (const update of fresh.sites) {
+        const site = hub.sites.get(update.id);
+        if (!site) {
+          restartNeeded.push(`sites.${update.id} (added)`);
+          continue;
+        }
+        site.operators = update.operators;
+        site.canned = update.canned;
+        site.origins = update.origins;
+        if (update.transcripts) site.transcripts = update.transcripts;
+        else delete site.transcripts;
+        if (update.offline) site.offline = update.offline;
+        else delete site.offline;
+        const allowed = origins.get(site.id);
+        if (allowed) {
+          const demoOrigins =
+            config.demo && site.id === 'demo'
+              ? [...allowed].filter((o) => o.endsWith(`:${port}`))
+              : [];
+          allowed.clear();
+          for (const o of [...update.origins, ...demoOrigins]) allowed.add(o);
+        }
+        revoked += operators.revoke(site.id);
+      }
+      logger.info({ revoked, restartNeeded: restartNeeded.length }, 'config reloaded');
+      return { revoked, restartNeeded };
     },
     close() {
       closed ??= shutdown();

@@ -49,6 +49,8 @@ export interface SessionInfo {
 export interface SessionNote {
   text: string;
   at: number;
+  /** The session's last seq when the note was made: it reads after that message. */
+  afterSeq: number;
 }
 
 /** One visitor session. Mutated only through the store (and the hub's display fields). */
@@ -274,7 +276,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
 
     /** Adds a system note for the transcript (oldest dropped past the cap). */
     note(session: Session<C>, text: string): void {
-      session.notes.push({ text, at: now() });
+      session.notes.push({ text, at: now(), afterSeq: session.lastSeq });
       if (session.notes.length > notesCap) session.notes.shift();
     },
 
