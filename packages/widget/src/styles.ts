@@ -24,7 +24,7 @@ h2{font-weight:700}
 a,.lk{text-decoration:underline}
 .m{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
 .i{max-width:85%;padding:8px 11px;border-radius:12px;background:#eef0f3;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
-.v{align-self:flex-end}
+.i.v{align-self:flex-end;background:var(--conduit-color)}
 .s{align-self:center;background:none}
 .s,.x,.k{color:#444}
 .n,.t{display:block}
