@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, pagePath, referrerLabel, stateLabel, visitorName } from './format.js';
+import { duration, errorText, pagePath, referrerLabel, stateLabel, visitorName } from './format.js';
 import { visitor } from './test-ws-server.js';
 
 describe('format', () => {
@@ -29,5 +29,15 @@ describe('format', () => {
     expect(
       ['browsing', 'waiting', 'chatting', 'detached'].map((s) => stateLabel(s as never)),
     ).toEqual(['Browsing', 'Waiting', 'Chatting with', 'Left']);
+  });
+});
+
+describe('errorText', () => {
+  it('explains the refusals an operator meets and passes others through', () => {
+    expect(errorText('unknown_session', 'No such session.')).toBe('That visitor has left.');
+    expect(errorText('bad_json', 'Frame is not valid JSON text.')).toBe(
+      'Frame is not valid JSON text.',
+    );
+    expect(errorText('local', 'Not connected.')).toBe('Not connected.');
   });
 });

@@ -1,4 +1,4 @@
-import type { VisitorSnapshot } from '@conduit-chat/protocol';
+import type { ErrorCode, VisitorSnapshot } from '@conduit-chat/protocol';
 
 /** The name to show for a visitor: their own, or "Visitor" and the end of the session id. */
 export function visitorName(v: VisitorSnapshot | null | undefined, session: string): string {
@@ -53,4 +53,19 @@ export function stateLabel(state: VisitorSnapshot['state']): string {
     case 'detached':
       return 'Left';
   }
+}
+
+// What the relay's refusals mean to an operator; other codes show the relay's own message.
+const ERROR_TEXT: Partial<Record<ErrorCode, string>> = {
+  forbidden:
+    'Not possible: another operator may hold this chat, or the site does not allow invitations.',
+  unknown_session: 'That visitor has left.',
+  session_ended: 'That chat has ended.',
+  rate_limited: 'Too much at once: wait a moment and try again.',
+  limit_reached: 'The relay is at a limit; try again later.',
+};
+
+/** The words for an error the relay answered with. */
+export function errorText(code: ErrorCode | 'local', message: string): string {
+  return code === 'local' ? message : (ERROR_TEXT[code] ?? message);
 }

@@ -235,12 +235,13 @@ describe('App', () => {
     conn.send({
       t: 'error',
       code: 'forbidden',
-      message: 'Invitations need connect: on-load.',
+      message:
+        'Not possible: another operator may hold this chat, or the site does not allow invitations.',
       session: 's1',
     });
     await until(() =>
       expect(root().querySelector('.banner.error span')?.textContent).toBe(
-        'Invitations need connect: on-load.',
+        'Not possible: another operator may hold this chat, or the site does not allow invitations.',
       ),
     );
     click(byText(root(), '.banner button', 'Dismiss'));

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleController } from '../console-controller.js';
-import { visitorName } from '../format.js';
+import { errorText, visitorName } from '../format.js';
 import { ChatList } from './chat-list.js';
 import { ChatView } from './chat-view.js';
 import { InviteDialog } from './invite-dialog.js';
@@ -108,7 +108,7 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
       )}
       {store.error && (
         <div class="banner error" role="alert">
-          <span>{store.error.message}</span>
+          <span>{errorText(store.error.code, store.error.message)}</span>
           <button type="button" onClick={() => controller.dismissError()}>
             Dismiss
           </button>

@@ -173,6 +173,10 @@ describe('ChatView', () => {
     m?.unmount();
     root = render(chatWith({}, visitor({ state: 'chatting', owner: { id: 'bob', name: 'Bob' } })));
     expect(root.querySelector('.chat-head .sub')?.textContent).toBe('Chatting with Bob');
+    expect(root.querySelector('.note')?.textContent).toBe(
+      'Bob holds this chat: write below to join in, or take it over.',
+    );
+    expect(root.querySelector('textarea')).not.toBeNull();
     click(byText(root, 'button', 'Take over'));
     expect(calls).toEqual(['takeover']);
   });

@@ -113,6 +113,12 @@ export function ChatView(props: ChatViewProps) {
         )}
       </header>
 
+      {!chat.ended && owner && !mine && (
+        <p class="note">
+          <Name>{owner.name}</Name> holds this chat: write below to join in, or take it over.
+        </p>
+      )}
+
       {v && (
         <dl class="facts">
           <dt>Page</dt>
