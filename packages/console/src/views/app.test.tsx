@@ -235,8 +235,7 @@ describe('App', () => {
     conn.send({
       t: 'error',
       code: 'forbidden',
-      message:
-        'Not possible: another operator may hold this chat, or the site does not allow invitations.',
+      message: 'Not allowed for this connection.',
       session: 's1',
     });
     await until(() =>
