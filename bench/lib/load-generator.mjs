@@ -397,6 +397,11 @@ export class LoadGenerator {
     this.windowFrom = t0 + o.warmupMs * 1000;
     this.windowTo = t0 + (o.warmupMs + o.measureMs) * 1000;
     const expected = Math.floor((o.rate * o.measureMs) / 1000);
+    // Visitors stop reading while the schedule runs: their acks (a few KB per socket) wait in
+    // the kernel, and the generator's CPU goes to sending on time and to the operators' side,
+    // where latency is measured. They are read after the run.
+    for (const v of visitors) v.sock?.pause();
+    const acksBefore = this.acks;
     let k = 0;
     let unsent = 0;
     let lateMaxUs = 0;
@@ -424,6 +429,9 @@ export class LoadGenerator {
     // wait for stragglers, bounded
     const until = performance.now() + o.drainMs;
     while (this.hist.n < expected && performance.now() < until) await sleep(20);
+    for (const v of visitors) v.sock?.resume();
+    const ackUntil = performance.now() + o.drainMs;
+    while (this.acks - acksBefore < total - unsent && performance.now() < ackUntil) await sleep(20);
     const r = LoadGenerator.rates(/** @type {any} */ (a), /** @type {any} */ (b));
     const all = this.byRate.get(o.rate) ?? new Histogram();
     all.merge(this.hist);
@@ -433,6 +441,7 @@ export class LoadGenerator {
       visitors: n,
       expected,
       received: this.hist.n,
+      acked: this.acks - acksBefore,
       lost: expected - this.hist.n,
       unsent,
       senderLateMaxUs: lateMaxUs,

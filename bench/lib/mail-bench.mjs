@@ -16,10 +16,19 @@ export async function mailBench() {
   const pkg = JSON.parse(readFileSync(MAIL_PACKAGE, 'utf8'));
   if (!pkg.scripts?.bench) return null;
   const out = await new Promise((resolve) => {
+    // its own process group, so that whatever it leaves behind can be ended with it
     const child = spawn('npm', ['run', '--silent', 'bench', '-w', '@conduit-chat/mail'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const endGroup = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    };
     let text = '';
     child.stdout.on('data', (d) => {
       text += d;
@@ -27,10 +36,14 @@ export async function mailBench() {
     child.stderr.on('data', (d) => {
       text += d;
     });
-    const t = setTimeout(() => child.kill('SIGKILL'), MAIL_TIMEOUT_MS);
-    child.on('close', (code) => {
+    const t = setTimeout(endGroup, MAIL_TIMEOUT_MS);
+    // 'exit', not 'close': a straggler holding the pipes open must not hold the harness
+    child.on('exit', (code) => {
       clearTimeout(t);
-      resolve({ code, text });
+      setTimeout(() => {
+        endGroup();
+        resolve({ code, text });
+      }, 200);
     });
   });
   const lines = out.text.split('\n').filter((l) => l.trim() !== '');

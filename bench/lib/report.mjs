@@ -323,10 +323,19 @@ function goalRows(r) {
       Number.isFinite(c / sio) ? yes(c / sio >= GOALS.cpuVsSocketIo) : '–',
     ]);
     const at = s.routing?.open?.find((/** @type {any} */ o) => o.rate === GOALS.p99Rate);
+    // When the generator itself fell behind its schedule by more than the goal, the latency is
+    // the generator's starvation as much as the server's: say so instead of judging.
+    const starved = at && at.senderLateMaxUs > GOALS.p99Us;
     rows.push([
       `${n}: p99 ≤ 2 ms at 20k msg/s`,
-      at ? `${ms(at.latencyUs.p99)} ms` : 'not measured',
-      at ? yes(at.latencyUs.p99 <= GOALS.p99Us && at.lost === 0) : '–',
+      at
+        ? `${ms(at.latencyUs.p99)} ms${at.lost ? `, ${int(at.lost)} lost` : ''}${starved ? ` (generator fell up to ${ms(at.senderLateMaxUs)} ms behind)` : ''}`
+        : 'not measured',
+      at
+        ? starved
+          ? 'not measurable in this run'
+          : yes(at.latencyUs.p99 <= GOALS.p99Us && at.lost === 0)
+        : '–',
     ]);
     const m = s.memory;
     rows.push([
