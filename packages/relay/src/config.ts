@@ -97,6 +97,8 @@ const limits = z.object({
     .min(16 * 1024)
     .default(256 * 1024),
   pagesCap: z.number().int().min(1).default(50),
+  /** Minimum gap between two operator upserts caused by a visitor's page changes. */
+  pageUpsertMs: z.number().int().min(0).default(1000),
   shutdownDrainMs: z.number().int().min(0).default(10_000),
 });
 

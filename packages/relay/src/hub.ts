@@ -69,9 +69,6 @@ export const NO_COUNTERS: RelayCounters = {
   slowReader() {},
 };
 
-/** Minimum gap between two visitor upserts caused by page changes, ms. */
-export const UPSERT_INTERVAL_MS = 1000;
-
 /** What the hub needs. */
 export interface HubDeps {
   config: RelayConfig;
@@ -239,7 +236,7 @@ export function createHub(deps: HubDeps) {
   function upsert(session: Session<RelayConn>, throttle = false): void {
     if (session.state === 'ended') return;
     const now = performance.now();
-    const wait = session.lastUpsertAt + UPSERT_INTERVAL_MS - now;
+    const wait = session.lastUpsertAt + config.limits.pageUpsertMs - now;
     if (throttle && wait > 0) {
       session.upsertTimer ??= setTimeout(() => {
         session.upsertTimer = null;

@@ -249,6 +249,21 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
     ).toBe('chatting');
   });
 
+  it('coalesces rapid page changes into one trailing upsert for operators', async () => {
+    const { visitorUrl, operatorUrl } = await start({ limits: { pageUpsertMs: 300 } });
+    const op = track(await operator(operatorUrl()));
+    const v = track(await visitor(visitorUrl()));
+    await op.client.next('visitor');
+    for (const name of ['a', 'b', 'c', 'd']) {
+      v.client.send({ t: 'page', url: `https://acme.example/${name}?secret=1`, title: name });
+    }
+    const trailing = await op.client.next('visitor', (f) => f.visitor.pages.length === 5);
+    expect(trailing.visitor.page).toEqual({ url: 'https://acme.example/d', title: 'd' });
+    await op.client.settle();
+    // Nothing between the hello upsert and the trailing one.
+    expect(op.client.queued('visitor')).toEqual([]);
+  });
+
   it('sends an invitation only on on-load sites, and accepts offline messages', async () => {
     const { visitorUrl, operatorUrl, dispatcher } = await start();
     const op = track(await operator(operatorUrl()));
