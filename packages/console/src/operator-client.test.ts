@@ -159,6 +159,35 @@ describe('operator-client', () => {
     expect(client?.outboxSize()).toBe(0);
   });
 
+  it('keeps retrying when the WebSocket constructor throws during a reconnect', async () => {
+    let refuse = false;
+    let refused = 0;
+    const Native = globalThis.WebSocket;
+    class Flaky extends Native {
+      constructor(url: string | URL) {
+        if (refuse && ++refused) throw new DOMException('Refused to connect', 'SecurityError');
+        super(url);
+      }
+    }
+    client = createOperatorClient({
+      url: relay.url(),
+      key: 'k-123',
+      onFrame: (f) => frames.push(f),
+      onState: (s) => states.push(s),
+      WebSocket: Flaky,
+      limits: { reconnectBaseMs: 5, reconnectMaxMs: 20 },
+    });
+    client.connect();
+    const first = await signIn([]);
+    refuse = true;
+    first.kill();
+    await vi.waitFor(() => expect(refused).toBeGreaterThanOrEqual(2));
+    expect(client?.state).toBe('reconnecting');
+    refuse = false;
+    const second = await relay.connection();
+    expect((await second.next()).t).toBe('auth');
+  });
+
   it('pings, and reconnects when the relay stops answering', async () => {
     make('k-123', { limits: { pingEveryMs: 15 } });
     const first = await relay.connection();

@@ -197,9 +197,9 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     let ws: WebSocket;
     try {
       ws = new WS(options.url);
-    } catch (cause) {
-      if (!everReady) return end('unreachable');
-      throw new ConsoleError('no_websocket', undefined, { cause });
+    } catch {
+      // A refused URL (CSP, bad scheme) is as good as a failed connection: retry with backoff.
+      return closed(1006);
     }
     socket = ws;
     ws.onopen = () => {
