@@ -184,3 +184,29 @@ describe.each(TRANSPORTS)('relay lifecycle (%s)', (transport) => {
     expect(last.id).toBe(`m${sent - 1}`);
   });
 });
+
+describe('relay transport fallback', () => {
+  it('F15: says so in one log line and runs on ws when native uWS cannot load', async () => {
+    const { relay, logs, visitorUrl } = await startTestRelay(
+      'uws',
+      {},
+      { loadUws: () => ({ ok: false, reason: 'uws_linux_x64_115.node did not load: bad ELF' }) },
+    );
+    try {
+      expect(relay.transport).toBe('ws');
+      const lines = logs()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      const fallback = lines.filter((l) => String(l.msg).includes('uWebSockets.js'));
+      expect(fallback).toHaveLength(1);
+      expect(fallback[0]).toMatchObject({ level: 40, transport: 'ws' });
+      expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ transport: 'ws' });
+      const v = await visitor(visitorUrl());
+      expect(v.welcome.resumed).toBe(false);
+      await v.client.close();
+    } finally {
+      await relay.close();
+    }
+  });
+});
