@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import NodeWebSocket from 'ws';
 import { launchChromium } from '../../../test-support/chromium.js';
 
 // The operator journey of issue 6 in Chromium against the real relay (which serves the built
@@ -31,11 +31,11 @@ type Frame = Record<string, unknown> & { t: string };
 
 /** A visitor socket with a queue of frames. */
 class Visitor {
-  readonly ws: WebSocket;
+  readonly ws: NodeWebSocket;
   private readonly frames: Frame[] = [];
   private wake: (() => void) | null = null;
   constructor(url: string, origin: string) {
-    this.ws = new WebSocket(url, { origin, headers: { 'user-agent': FIREFOX } });
+    this.ws = new NodeWebSocket(url, { origin, headers: { 'user-agent': FIREFOX } });
     this.ws.on('message', (d) => {
       this.frames.push(JSON.parse(String(d)) as Frame);
       this.wake?.();
@@ -334,6 +334,58 @@ describe('console in Chromium against the real relay', () => {
       expect(await page.locator('.shell img, .shell script').count()).toBe(0);
       expect(page.problems).toEqual([]);
     }
+  });
+
+  it('F4/F1: catches up after the console was offline and sends what was typed meanwhile', async () => {
+    const page = await consolePage();
+    // Lets the test cut the console's socket and keep it offline (a same-origin URL the relay
+    // refuses) until the browser says it is online again.
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const w = window as unknown as { __ws: { sockets: WebSocket[]; offline: boolean } };
+      w.__ws = { sockets: [], offline: false };
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(
+            w.__ws.offline ? String(url).replace(/site=[^&]*/, 'site=offline') : url,
+            protocols,
+          );
+          w.__ws.sockets.push(this);
+        }
+      };
+    });
+    await signIn(page, ADA_KEY);
+    const { visitor } = await arrive('Fay', `${relay.url}/demo/`, 'Demo Shop – Home');
+    visitor.send({ t: 'msg', id: 'f0', text: 'message 0' });
+    await page.click('.queue li:has-text("Fay") button:has-text("Accept")');
+    await page.waitForSelector('.chat .msg.visitor >> text=message 0');
+
+    await page.evaluate(() => {
+      const w = window as unknown as { __ws: { sockets: WebSocket[]; offline: boolean } };
+      w.__ws.offline = true;
+      w.__ws.sockets.at(-1)?.close();
+    });
+    await page.waitForSelector('.banner.warn >> text=Reconnecting');
+    for (let i = 1; i <= 5; i++) visitor.send({ t: 'msg', id: `f${i}`, text: `message ${i}` });
+    for (let i = 1; i <= 5; i++) await visitor.next('ack');
+    await page.fill('.composer textarea', 'Back in a second');
+    await page.press('.composer textarea', 'Enter');
+    await page.waitForSelector('.msg.mine .status >> text=Sending…');
+
+    await page.evaluate(() => {
+      const w = window as unknown as { __ws: { offline: boolean } };
+      w.__ws.offline = false;
+      window.dispatchEvent(new Event('online'));
+    });
+    await page.waitForSelector('.banner.warn', { state: 'detached' });
+    await page.waitForSelector('.msg.visitor >> text=message 5');
+    expect(await page.locator('.msg.visitor .text').allTextContents()).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => `message ${i}`),
+    );
+    const reply = await visitor.next('msg', (f) => f.from === 'operator');
+    expect(reply.text).toBe('Back in a second');
+    await page.waitForSelector('.msg.mine .status >> text=Delivered');
+    expect(await page.locator('.msg.mine').count()).toBe(1);
   });
 
   it('has no axe-core violations on the sign-in page, the visitors table and a chat', async () => {
