@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Bowser from 'bowser';
 import maxmind from 'maxmind';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   anonymizeIp,
   clientIp,
@@ -13,6 +14,7 @@ import {
   normalizeIp,
   type TechLookup,
   TechLookupError,
+  UA_CACHE_ENTRIES,
 } from './tech.js';
 
 // ---- a tiny MaxMind DB writer (format spec: maxmind.github.io/MaxMind-DB) -----------------
@@ -376,6 +378,31 @@ describe('createTechLookup', () => {
       look('8.8.8.8', `Mozilla/5.0 (X11; Linux x86_64; rv:7.0) Gecko/20100101 Firefox/7.0`).browser,
     ).toBe('Firefox 7');
     expect(look('8.8.8.8', UA.safariIphone)).toEqual(first);
+  });
+
+  it(`parses each User-Agent once while it is among the ${UA_CACHE_ENTRIES} most recent`, async () => {
+    const fresh = await createTechLookup();
+    const parse = vi.spyOn(Bowser, 'parse');
+    try {
+      const other = (i: number) => `Mozilla/5.0 (X11; Linux x86_64; rv:${i}.0) Firefox/${i}.0`;
+      const ua = (userAgent: string) => fresh.lookup({ ip: '', userAgent, anonymize: false });
+      ua(UA.safariIphone);
+      ua(UA.chromeWindows);
+      ua(UA.safariIphone);
+      expect(parse).toHaveBeenCalledTimes(2); // the repeat came from the cache
+      // Fill the cache, then use Safari (inserted first): Chrome is now the least recently
+      // used entry and goes first (a first-in-first-out cache would drop Safari).
+      for (let i = 0; i < UA_CACHE_ENTRIES - 2; i++) ua(other(i));
+      ua(UA.safariIphone);
+      ua(other(-1));
+      parse.mockClear();
+      ua(UA.safariIphone);
+      expect(parse).not.toHaveBeenCalled();
+      expect(ua(UA.chromeWindows).browser).toBe('Chrome 130');
+      expect(parse).toHaveBeenCalledTimes(1); // evicted, parsed again
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
 
