@@ -21,7 +21,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const shots = process.env.CONDUIT_SCREENSHOTS
   ? join(root, process.env.CONDUIT_SCREENSHOTS)
   : mkdtempSync(join(tmpdir(), 'conduit-journey-'));
-const DESKTOP = { width: 1100, height: 720 };
+const DESKTOP = { width: 1100, height: 760 };
 const MOBILE = { width: 390, height: 760 };
 
 /** Builds a package when its output is missing (CI runs `npm test` on a fresh clone). */
