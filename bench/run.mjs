@@ -17,6 +17,7 @@ import { widgetBoot, widgetSize } from './lib/widget-bench.mjs';
 //   --skip=a,b         parts: build, routing, memory, widget, mail
 //   --out=FILE         where to write the Markdown (default bench/RESULTS.md; none with --quick)
 //   --note=TEXT        a line for the report (e.g. that the machine was shared)
+//   --json=FILE        also write the raw results as JSON
 
 /** The whole run must stay under 10 minutes; parts that would start after this are skipped. */
 const BUDGET_MS = 9 * 60 * 1000;
@@ -238,6 +239,8 @@ async function main() {
         process.stdout.write(`\n${name} ${phase} error: ${r[`${phase}Error`]}\n`);
     }
   }
+  const json = option('json');
+  if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   if (out) {
     writeFileSync(out, `${md}\n`);
     log(`wrote ${out}`);
