@@ -80,11 +80,12 @@ describe('F16: known-safe versions', () => {
     expect(findUnsafe(tree, safeVersions)).toEqual([]);
   });
 
-  it('F16: lists only packages that are installed, and finds ws and nodemailer in the tree', () => {
-    const names = new Set(installedCopies(tree).map((c) => c.name));
-    const listed = Object.keys(safeVersions);
-    expect(listed).toEqual(expect.arrayContaining(['ws', 'nodemailer']));
-    expect(listed.filter((name) => !names.has(name))).toEqual([]);
+  it('F16: sees the installed copies of ws and nodemailer (the check is not vacuous)', () => {
+    const copies = installedCopies(tree);
+    for (const name of ['ws', 'nodemailer']) {
+      expect(Object.keys(safeVersions)).toContain(name);
+      expect(copies.filter((c) => c.name === name).length, name).toBeGreaterThan(0);
+    }
   });
 
   it('F16: flags ws@8.13.0 pinned deep in a tree and names its path', () => {
