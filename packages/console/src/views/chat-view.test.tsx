@@ -188,6 +188,15 @@ describe('ChatView', () => {
     expect(root.textContent).not.toContain('Close chat');
   });
 
+  it('lists the pages the visitor viewed', () => {
+    const root = render(chatWith({}));
+    expect(root.querySelector('.facts summary')?.textContent).toBe('2 viewed');
+    const pages = [...root.querySelectorAll('.facts .pages li')].map(
+      (li) => li.querySelector('bdi')?.textContent,
+    );
+    expect(pages).toEqual(['Home', 'Green tea']);
+  });
+
   it('marks a chat whose older messages were dropped', () => {
     const root = render(chatWith({ truncated: true, messages: [message({})] }));
     expect(root.querySelector('.system')?.textContent).toBe('Earlier messages are not shown.');

@@ -29,6 +29,9 @@ const ENDED: Record<EndReason, string> = {
   limit: 'The chat reached a relay limit.',
 };
 
+/** Pages listed in a chat's facts (the most recent ones). */
+const PAGES_SHOWN = 10;
+
 const STATUS: Record<ChatMessage['status'], string> = {
   sending: 'Sending…',
   delivered: 'Delivered',
@@ -127,7 +130,24 @@ export function ChatView(props: ChatViewProps) {
             <span class="sub">{pagePath(v.page.url)}</span>
           </dd>
           <dt>Pages</dt>
-          <dd>{v.pages.length}</dd>
+          <dd>
+            {v.pages.length > 1 ? (
+              <details>
+                <summary>{v.pages.length} viewed</summary>
+                <ol class="pages">
+                  {v.pages.slice(-PAGES_SHOWN).map((pg) => (
+                    <li key={`${pg.at}-${pg.url}`}>
+                      <time dateTime={new Date(pg.at).toISOString()}>{clockTime(pg.at)}</time>{' '}
+                      <bdi>{pg.title || 'Untitled page'}</bdi>{' '}
+                      <span class="sub">{pagePath(pg.url)}</span>
+                    </li>
+                  ))}
+                </ol>
+              </details>
+            ) : (
+              v.pages.length
+            )}
+          </dd>
           <dt>On site</dt>
           <dd>{duration(now - v.startedAt)}</dd>
           <dt>Browser</dt>
