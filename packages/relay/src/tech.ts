@@ -197,6 +197,7 @@ function parseUa(ua: string): UaData {
   const bVersion = major(browser.version);
   let osText = os.name ?? '';
   // macOS stays bare: Safari and Chrome freeze the version at 10.15.7, so it would mislead.
+  // Windows 11 sends "NT 10.0" as well and so reads "Windows 10" (only Client Hints differ).
   if (os.name === 'Windows' && os.versionName) osText += ` ${os.versionName}`;
   else if (os.name !== 'macOS' && major(os.version)) osText += ` ${major(os.version)}`;
   const device = platform.type && DEVICES.has(platform.type) ? platform.type : 'unknown';
