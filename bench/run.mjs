@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BENCH_GRACE_MS, BENCH_OPERATOR_KEY, benchOrigin } from './conduit-server.mjs';
 import { TEXT_CHARS } from './lib/load-generator.mjs';
@@ -149,6 +149,7 @@ async function conduitMissing() {
 }
 
 async function main() {
+  const loadAtStart = loadAverage();
   if (!skip.has('build')) build();
   const missing = await conduitMissing();
   const servers = ALL_SERVERS.filter((s) => !only || only.includes(s.name));
@@ -224,7 +225,9 @@ async function main() {
     pinned: PINNED,
     fdLimit,
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
-    note: option('note') ?? sharedNote(),
+    note:
+      option('note') ??
+      `machine shared with other work: load average (1/5/15 min) ${loadAtStart} at the start, ${loadAverage()} at the end, on ${machine().cores} cores; figures measured in one run compare with each other, not with other runs`,
     params,
     servers: results,
     widget,
@@ -262,15 +265,12 @@ function summary(phase, r) {
   return `${Math.round(r.slope.rss)} B RSS/session, held ${r.ramp?.held}`;
 }
 
-/** Load average at the start, as a hint that other work shared the machine. */
-function sharedNote() {
+/** The 1/5/15-minute load averages: how much other work shared the machine. */
+function loadAverage() {
   try {
-    const load = execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' })
-      .split(' ')
-      .slice(0, 3);
-    return `load average at start ${load.join(' ')} on ${machine().cores} cores`;
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
   } catch {
-    return '';
+    return 'unknown';
   }
 }
 

@@ -305,7 +305,7 @@ function goalRows(r) {
   const yes = (/** @type {boolean} */ ok) => (ok ? 'yes' : '**no**');
   /** Adds the reason to a row whose third cell is not a plain yes. */
   const push = (/** @type {string[]} */ row, /** @type {string} */ reason) =>
-    rows.push([...row, row[2] === 'yes' ? '' : reason]);
+    rows.push([...row, row[2] === 'yes' || row[2] === '–' ? '' : reason]);
   const bare = r.servers[BARE]?.routing?.closed?.msgsPerCpuSec;
   const sio = r.servers[SOCKET_IO]?.routing?.closed?.msgsPerCpuSec;
   for (const n of [CONDUIT_UWS, CONDUIT_WS]) {
