@@ -10,7 +10,8 @@ import { BENCH_DIR, startGenerator, startServer } from './lib/processes.mjs';
 // CPU: the relay under the closed-loop routing load with --cpu-prof; prints self time by
 // function and by area (relay file, protocol, zod, pino, node, GC) and the CPU per message.
 // Heap: snapshots before and after N idle sessions; prints what each session adds, by
-// constructor. Needs a built relay (npm run build -w @conduit-chat/relay).
+// constructor. Churn (--part churn): what is left after N sessions came and went.
+// Needs a built relay (npm run build -w @conduit-chat/relay).
 
 const argv = process.argv.slice(2);
 const opt = (/** @type {string} */ name, /** @type {string} */ def) => {
@@ -221,8 +222,44 @@ async function heap() {
   });
 }
 
+/** Heap after N sessions came and went (grace window passed) against the warm baseline. */
+async function churn() {
+  await run(['--expose-gc'], async (server, gen) => {
+    await gen.call('connect', { role: 'visitor', count: 200, timeoutMs: 30_000 });
+    await gen.call('closeVisitors', { timeoutMs: 10_000 });
+    await sleep(BENCH_GRACE_MS + 1000);
+    const m0 = await server.mem();
+    const a = join(dir, 'base.heapsnapshot');
+    await server.snap(a);
+    await gen.call('connect', { role: 'visitor', count: sessions, timeoutMs: 60_000 });
+    await gen.call('closeVisitors', { timeoutMs: 20_000 });
+    await sleep(BENCH_GRACE_MS + 1500);
+    const m1 = await server.mem();
+    const b = join(dir, 'churned.heapsnapshot');
+    await server.snap(b);
+    const before = analyseHeap(a);
+    const after = analyseHeap(b);
+    /** @type {[string, { count: number, size: number }][]} */
+    const diff = [];
+    for (const k of new Set([...before.keys(), ...after.keys()])) {
+      const v = after.get(k) ?? { count: 0, size: 0 };
+      const w = before.get(k) ?? { count: 0, size: 0 };
+      if (v.size !== w.size || v.count !== w.count)
+        diff.push([k, { count: v.count - w.count, size: v.size - w.size }]);
+    }
+    diff.sort((x, y) => Math.abs(y[1].size) - Math.abs(x[1].size));
+    console.log(`\n## Heap after ${sessions} sessions came and went (${transport})\n`);
+    console.log(
+      `heapUsed ${m0.mem.heapUsed} → ${m1.mem.heapUsed} B (${m1.mem.heapUsed - m0.mem.heapUsed >= 0 ? '+' : ''}${m1.mem.heapUsed - m0.mem.heapUsed} B)\n`,
+    );
+    console.log('| what | objects | bytes |\n| --- | --- | --- |');
+    for (const [k, v] of diff.slice(0, 25)) console.log(`| ${k} | ${v.count} | ${v.size} |`);
+  });
+}
+
 try {
   const parts = opt('part', 'cpu,heap').split(',');
+  if (parts.includes('churn')) await churn();
   if (parts.includes('cpu')) await cpu();
   if (parts.includes('heap')) await heap();
 } finally {

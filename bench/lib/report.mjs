@@ -383,7 +383,7 @@ function goalRows(r) {
           `${churn >= 0 ? '+' : ''}${fix(churn, 1)} %`,
           yes(churn <= GOALS.churnPct),
         ],
-        'not analysed yet: compare heap snapshots before and after the churn (profile.mjs takes them)',
+        'what stays is compiled code from the burst (and, on ws, Node’s pooled HTTP parsers), no session data: bench/profile.mjs --part churn',
       );
     }
   }
