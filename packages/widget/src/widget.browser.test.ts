@@ -1,0 +1,409 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createLogger,
+  hashOperatorKey,
+  type Relay,
+  type RelayDeps,
+  startRelay,
+} from '@conduit-chat/relay';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { launchChromium } from '../../../test-support/chromium.js';
+import { iifeConfig } from '../vite.config.js';
+
+// The script-tag widget in Chromium against the real relay. The host pages come from their
+// own server (another origin than the relay, as on a customer's site); the relay serves the
+// freshly built widget.js and carries the chat to an operator socket driven by the test.
+
+const KEY = 'ck_widget_browser_ada_0123456789abcdef';
+const NONCE = 'n0nce-widget-test';
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const SHOTS = here('../screenshots');
+const AXE = here('../../../node_modules/axe-core/axe.min.js');
+
+interface AxeResult {
+  violations: { id: string; nodes: unknown[] }[];
+  passes: { nodes: { target: unknown[] }[] }[];
+}
+
+/** Runs axe-core on the page; returns the violations, plus a marker if it never looked inside the widget's shadow root. */
+async function axe(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await (
+      window as unknown as { axe: { run: (c: unknown) => Promise<AxeResult> } }
+    ).axe.run(document);
+    // A target inside a shadow root is an array: [host selector, inner selector].
+    const inShadow = r.passes.some((p) => p.nodes.some((n) => Array.isArray(n.target[0])));
+    return [
+      ...r.violations.map((v) => `${v.id} (${v.nodes.length})`),
+      ...(inShadow ? [] : ['shadow root not checked']),
+    ];
+  });
+}
+
+type Frame = Record<string, unknown> & { t: string };
+
+/** An operator socket (what the console does), with a queue of frames. */
+class Operator {
+  readonly ws: WebSocket;
+  private readonly frames: Frame[] = [];
+  private wake: (() => void) | null = null;
+  constructor(url: string, origin: string) {
+    this.ws = new WebSocket(url, { origin });
+    this.ws.on('message', (d) => {
+      this.frames.push(JSON.parse(String(d)) as Frame);
+      this.wake?.();
+    });
+  }
+  opened = () => new Promise((resolve) => this.ws.once('open', resolve));
+  send = (f: Frame) => this.ws.send(JSON.stringify(f));
+  async next(t: string, match: (f: Frame) => boolean = () => true): Promise<Frame> {
+    for (;;) {
+      const i = this.frames.findIndex((f) => f.t === t && match(f));
+      if (i >= 0) return this.frames.splice(i, 1)[0] as Frame;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+  close = () =>
+    new Promise<void>((resolve) => {
+      if (this.ws.readyState === WebSocket.CLOSED) resolve();
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+}
+
+const HOSTILE_CSS = `<style>
+* { all: unset !important; }
+html, body { display: block !important; background: #fff !important; }
+button { font-size: 40px !important; color: red !important; }
+div, conduit-chat { position: static !important; z-index: 1 !important; }
+.war { position: fixed !important; inset: 0 !important; z-index: 2147483647 !important; pointer-events: none !important; }
+#conduit-chat, [id^=conduit] { display: none !important; }
+</style>`;
+
+describe('widget in Chromium (script tag, real relay, another origin)', () => {
+  let relay: Relay;
+  let hostServer: Server;
+  let host = '';
+  let chrome: Browser;
+  let widgetDir = '';
+  const contexts: BrowserContext[] = [];
+  let operators: Operator[] = [];
+
+  const page = (opts: { head?: string; body?: string; nonce?: boolean } = {}) => {
+    const nonce = opts.nonce ? ` nonce="${NONCE}"` : '';
+    const guard = opts.nonce
+      ? `<script nonce="${NONCE}">window.__violations=[];document.addEventListener('securitypolicyviolation',(e)=>window.__violations.push(e.violatedDirective+' '+e.blockedURI));</script>`
+      : '';
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Acme shop</title>${opts.head ?? ''}${guard}</head><body><main><h1>Acme shop</h1><p>Tea, coffee and cake.</p>${opts.body ?? ''}</main><script src="${relay.url}/widget.js" data-site="acme" async${nonce}></script></body></html>`;
+  };
+
+  async function open(path: string, viewport = { width: 1280, height: 800 }) {
+    const context = await chrome.newContext({ viewport });
+    contexts.push(context);
+    const p = await context.newPage();
+    const sockets: string[] = [];
+    p.on('websocket', (ws) => sockets.push(ws.url()));
+    await p.goto(`${host}${path}`);
+    await p.locator('conduit-chat button.l').waitFor();
+    return { page: p, context, sockets };
+  }
+
+  /** Pixels that differ by more than 4 levels in a channel between two PNGs (decoded by Chromium). */
+  async function pixelDiff(a: Buffer, b: Buffer): Promise<number> {
+    const context = await chrome.newContext();
+    contexts.push(context);
+    const p = await context.newPage();
+    const urls = [a, b].map((x) => `data:image/png;base64,${x.toString('base64')}`);
+    return p.evaluate(async (srcs) => {
+      const pixels = await Promise.all(
+        srcs.map(async (src) => {
+          const img = new Image();
+          img.src = src;
+          await img.decode();
+          const canvas = new OffscreenCanvas(img.width, img.height);
+          const ctx = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+          ctx.drawImage(img, 0, 0);
+          return ctx.getImageData(0, 0, img.width, img.height).data;
+        }),
+      );
+      const [x, y] = pixels as [Uint8ClampedArray, Uint8ClampedArray];
+      if (x.length !== y.length) return -1;
+      let n = 0;
+      for (let i = 0; i < x.length; i += 4) {
+        // Off by a level or two in a soft shadow is compositing noise, not a change.
+        const d = Math.max(...[0, 1, 2].map((c) => Math.abs((x[i + c] ?? 0) - (y[i + c] ?? 0))));
+        if (d > 4) n++;
+      }
+      return n;
+    }, urls);
+  }
+
+  async function operator() {
+    const op = new Operator(`${relay.url.replace('http', 'ws')}/v1/operator?site=acme`, host);
+    operators.push(op);
+    await op.opened();
+    op.send({ t: 'auth', v: 1, key: KEY });
+    await op.next('ready');
+    return op;
+  }
+
+  const openPanel = async (p: Page) => {
+    await p.locator('conduit-chat button.l').click();
+    await p.locator('conduit-chat [role=dialog] h2', { hasText: 'Acme' }).waitFor();
+  };
+
+  beforeAll(async () => {
+    widgetDir = mkdtempSync(join(tmpdir(), 'conduit-widget-'));
+    const config = iifeConfig(true);
+    await build({ ...config, build: { ...config.build, outDir: widgetDir } });
+    hostServer = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };
+      let body = page();
+      if (path === '/hostile') {
+        body = page({
+          head: HOSTILE_CSS,
+          body: '<div class="war"></div><div id="conduit-chat">decoy</div>',
+        });
+      } else if (path === '/csp') {
+        const ws = relay.url.replace('http', 'ws');
+        headers['content-security-policy'] =
+          `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'self'; connect-src ${ws}`;
+        body = page({ nonce: true });
+      } else if (path !== '/plain') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, headers).end(body);
+    });
+    await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
+    host = `http://127.0.0.1:${(hostServer.address() as AddressInfo).port}`;
+    const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
+      dispatch: () => ({ accepted: true }),
+      drain: async () => ({ drained: true, pending: 0 }),
+      stats: () => ({ pending: 0, inFlight: 0, sent: 0, retried: 0, dropped: 0 }),
+      close: async () => {},
+    };
+    relay = await startRelay(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        transport: 'ws',
+        session: { graceMs: 30_000 },
+        sites: [
+          {
+            id: 'acme',
+            name: 'Acme',
+            origins: [host],
+            operators: [{ id: 'ada', name: 'Ada', key: hashOperatorKey(KEY) }],
+            widget: { greeting: 'Hi! How can we help?' },
+          },
+        ],
+      },
+      { dispatcher, logger: createLogger('silent'), assets: { widgetDir } },
+    );
+    expect(new URL(relay.url).origin).not.toBe(host);
+    chrome = await launchChromium();
+  }, 60_000);
+
+  // Each test starts with nobody online and no open pages.
+  afterEach(async () => {
+    await Promise.all(operators.map((op) => op.close()));
+    operators = [];
+    for (const c of contexts.splice(0)) await c.close();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await chrome?.close();
+    await relay?.close();
+    await new Promise((resolve) => hostServer?.close(resolve));
+    if (widgetDir) rmSync(widgetDir, { recursive: true, force: true });
+  });
+
+  it('sets no cookie, stores nothing and opens no WebSocket before the first click', async () => {
+    const { page: p, context, sockets } = await open('/plain');
+    await p.waitForLoadState('load');
+    expect(sockets).toEqual([]);
+    expect(await context.cookies()).toEqual([]);
+    expect(
+      await p.evaluate(() => [document.cookie, sessionStorage.length, localStorage.length]),
+    ).toEqual(['', 0, 0]);
+    await openPanel(p);
+    expect(sockets).toEqual([`${relay.url.replace('http', 'ws')}/v1/visitor?site=acme`]);
+    expect(await p.evaluate(() => Object.keys(sessionStorage))).toEqual(['conduit:acme']);
+    expect(await p.evaluate(() => [document.cookie, localStorage.length])).toEqual(['', 0]);
+    expect(await context.cookies()).toEqual([]);
+  });
+
+  it('F2: chats with an operator, resumes with history after a reload, and ends the chat', async () => {
+    const op = await operator();
+    const { page: p } = await open('/plain');
+    await openPanel(p);
+    await p.locator('conduit-chat [role=dialog]', { hasText: 'Online' }).waitFor();
+    const box = p.locator('conduit-chat textarea');
+    await box.fill('Hello from Chromium');
+    await box.press('Enter');
+    await p.locator('conduit-chat .i.v', { hasText: 'Delivered' }).waitFor();
+    const msg = await op.next('msg', (f) => f.text === 'Hello from Chromium');
+    expect(msg.from).toBe('visitor');
+    op.send({ t: 'accept', session: msg.session as string });
+    op.send({
+      t: 'msg',
+      session: msg.session as string,
+      id: 'op-1',
+      text: 'Hi, Ada here. See https://acme.example/faq',
+    });
+    const reply = p.locator('conduit-chat .i:not(.v)', { hasText: 'Ada here' });
+    await reply.waitFor();
+    expect(await reply.locator('bdi').first().textContent()).toBe('Ada');
+    expect(await reply.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
+
+    await p.reload();
+    await p.locator('conduit-chat button.l').waitFor();
+    await openPanel(p);
+    await p.locator('conduit-chat .i', { hasText: 'Ada here' }).waitFor();
+    const texts = await p.locator('conduit-chat .m > .i').allTextContents();
+    expect(texts.filter((t) => t.includes('Hello from Chromium'))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes('Ada here'))).toHaveLength(1);
+
+    await p.locator('conduit-chat .tb button', { hasText: 'End chat' }).click();
+    await p.locator('conduit-chat [role=alertdialog] button', { hasText: 'End chat' }).click();
+    await p.locator('conduit-chat [role=status]', { hasText: 'Chat ended.' }).waitFor();
+    expect((await op.next('gone', (f) => f.session === msg.session)).reason).toBe('visitor');
+    expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it('B21: renders the same on a page with hostile CSS as on a plain page', async () => {
+    await operator(); // someone online: the chat view
+    const shots: Buffer[] = [];
+    for (const path of ['/plain', '/hostile']) {
+      const { page: p } = await open(path);
+      await openPanel(p);
+      await p.locator('conduit-chat .m', { hasText: 'Hi! How can we help?' }).waitFor();
+      const clip = { x: 1280 - 420, y: 800 - 720, width: 420, height: 720 };
+      shots.push(await p.screenshot({ clip, caret: 'hide', animations: 'disabled' }));
+      await p.close();
+    }
+    const differing = await pixelDiff(shots[0] as Buffer, shots[1] as Buffer);
+    if (differing) {
+      writeFileSync(join(tmpdir(), 'conduit-plain.png'), shots[0] as Buffer);
+      writeFileSync(join(tmpdir(), 'conduit-hostile.png'), shots[1] as Buffer);
+    }
+    expect(differing).toBe(0);
+  });
+
+  it('B20: works under a strict CSP with zero securitypolicyviolation events', async () => {
+    const op = await operator();
+    const { page: p } = await open('/csp');
+    const csp: string[] = [];
+    p.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+    });
+    await openPanel(p);
+    const box = p.locator('conduit-chat textarea');
+    await box.fill('Strict CSP here');
+    await box.press('Enter');
+    await p.locator('conduit-chat .i.v', { hasText: 'Delivered' }).waitFor();
+    await op.next('msg', (f) => f.text === 'Strict CSP here');
+    expect(
+      await p.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    ).toEqual([]);
+    expect(csp).toEqual([]);
+    // The detector itself works: an inline style attribute set by the page is reported.
+    const caught = await p.evaluate(async () => {
+      const seen = new Promise((resolve) =>
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective)),
+      );
+      document.body.setAttribute('style', 'color: red');
+      return seen;
+    });
+    expect(caught).toMatch(/^style-src/);
+  });
+
+  it('has no axe-core violations: closed, offline form with errors, and a conversation', async () => {
+    const { page: p } = await open('/plain');
+    expect(await axe(p)).toEqual([]);
+    // Nobody online: the offline form, submitted empty to show its errors.
+    await openPanel(p);
+    await p.locator('conduit-chat form.f').waitFor();
+    await p.locator('conduit-chat form.f button.pb').click();
+    await p.locator('conduit-chat .e').first().waitFor();
+    expect(await axe(p)).toEqual([]);
+    // An operator online: the conversation, with a message from each side.
+    const op = await operator();
+    const chat = await open('/plain');
+    await openPanel(chat.page);
+    const box = chat.page.locator('conduit-chat textarea');
+    await box.fill('Is this accessible?');
+    await box.press('Enter');
+    const msg = await op.next('msg', (f) => f.text === 'Is this accessible?');
+    op.send({
+      t: 'msg',
+      session: msg.session as string,
+      id: 'op-3',
+      text: 'Yes: https://acme.example/a11y',
+    });
+    await chat.page.locator('conduit-chat .i', { hasText: 'Yes:' }).waitFor();
+    expect(await axe(chat.page)).toEqual([]);
+  });
+
+  it('keeps keyboard focus in order: Escape closes the panel and returns focus to the launcher', async () => {
+    await operator(); // someone online: the chat view
+    const { page: p } = await open('/plain');
+    await p.locator('conduit-chat button.l').focus();
+    await p.keyboard.press('Enter');
+    await p.locator('conduit-chat [role=dialog]').waitFor();
+    expect(
+      await p.evaluate(
+        () => document.querySelector('conduit-chat')?.shadowRoot?.activeElement?.tagName,
+      ),
+    ).toBe('TEXTAREA');
+    await p.keyboard.press('Escape');
+    await p.locator('conduit-chat [role=dialog]').waitFor({ state: 'detached' });
+    expect(
+      await p.evaluate(
+        () => document.querySelector('conduit-chat')?.shadowRoot?.activeElement?.className,
+      ),
+    ).toBe('l');
+  });
+
+  it('fills a phone screen (390×844) and saves the README screenshots', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const op = await operator();
+    const desk = await open('/plain');
+    await desk.page.screenshot({ path: join(SHOTS, 'closed.png') });
+    await openPanel(desk.page);
+    const box = desk.page.locator('conduit-chat textarea');
+    await box.fill('Do you ship to Norway?');
+    await box.press('Enter');
+    const msg = await op.next('msg', (f) => f.text === 'Do you ship to Norway?');
+    op.send({ t: 'accept', session: msg.session as string });
+    op.send({
+      t: 'msg',
+      session: msg.session as string,
+      id: 'op-2',
+      text: 'We do! Delivery takes 3–5 days.',
+    });
+    await desk.page.locator('conduit-chat .i', { hasText: 'We do!' }).waitFor();
+    await desk.page.screenshot({ path: join(SHOTS, 'open.png') });
+
+    const phone = await open('/plain', { width: 390, height: 844 });
+    await openPanel(phone.page);
+    const panel = await phone.page.locator('conduit-chat .p').boundingBox();
+    expect(panel).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+    await phone.page.screenshot({ path: join(SHOTS, 'mobile.png') });
+    expect(readFileSync(join(SHOTS, 'mobile.png')).length).toBeGreaterThan(1000);
+  });
+});
