@@ -73,8 +73,11 @@ export interface Session<C> {
   tech: SessionTech;
   info: SessionInfo;
   notes: SessionNote[];
-  /** Client message ids seen (`v:`/`o:` prefix) → seq, for de-duplication; bounded by the cap. */
-  ids: Map<string, number>;
+  /**
+   * Client message ids seen (`v:`/`o:` prefix) → seq, for de-duplication; bounded by the
+   * history cap. Created with the first message (most sessions never chat).
+   */
+  ids: Map<string, number> | null;
   graceTimer: ReturnType<typeof setTimeout> | null;
   /** Throttle timer of visitor upserts to operators (owned by the hub, cleared at end). */
   upsertTimer: ReturnType<typeof setTimeout> | null;
@@ -166,7 +169,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         tech: input.tech,
         info: input.info ?? {},
         notes: [],
-        ids: new Map(),
+        ids: null,
         graceTimer: null,
         upsertTimer: null,
         lastUpsertAt: 0,
@@ -238,7 +241,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       input: { id: string; from: 'visitor' | 'operator'; name?: string | undefined; text: string },
     ): { message: StoredMessage; duplicate: boolean } {
       const key = `${input.from === 'visitor' ? 'v' : 'o'}:${input.id}`;
-      const seen = session.ids.get(key);
+      const seen = session.ids?.get(key);
       if (seen !== undefined) {
         const found = session.history.find((m) => m.seq === seen);
         if (found) return { message: found, duplicate: true };
@@ -252,6 +255,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       };
       if (input.name !== undefined) message.name = input.name;
       session.history.push(message);
+      session.ids ??= new Map();
       session.ids.set(key, message.seq);
       while (session.history.length > options.historyCap) {
         const dropped = session.history.shift();
@@ -296,7 +300,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       const siteSessions = bySite.get(session.siteId);
       siteSessions?.delete(session);
       if (siteSessions?.size === 0) bySite.delete(session.siteId);
-      session.ids.clear();
+      session.ids = null;
       return true;
     },
 

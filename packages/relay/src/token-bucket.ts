@@ -6,22 +6,38 @@ export interface TokenBucket {
   take(): boolean;
 }
 
+const monotonic = () => performance.now();
+
+// A class, not a closure: one of these lives on every connection, so its size counts.
+class Bucket implements TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number,
+  ) {
+    this.tokens = burst;
+    this.last = now();
+  }
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + (Math.max(0, t - this.last) / 1000) * this.rate,
+    );
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
 /** Creates a full bucket. `now` returns milliseconds on a monotonic clock. */
 export function createTokenBucket(
   rate: number,
   burst: number,
-  now: () => number = () => performance.now(),
+  now: () => number = monotonic,
 ): TokenBucket {
-  let tokens = burst;
-  let last = now();
-  return {
-    take() {
-      const t = now();
-      tokens = Math.min(burst, tokens + (Math.max(0, t - last) / 1000) * rate);
-      last = t;
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+  return new Bucket(rate, burst, now);
 }
