@@ -249,6 +249,31 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
     ).toBe('chatting');
   });
 
+  it('B24: refuses empty and oversized text, and caps history with an explicit truncated marker', async () => {
+    const { visitorUrl, dispatcher } = await start({
+      session: { graceMs: 60_000, historyCap: 50 },
+      limits: { burst: 500, rate: 500 },
+    });
+    const v = track(await visitor(visitorUrl()));
+    for (const text of ['', '   \n\t ', 'x'.repeat(4001)]) {
+      v.client.send({ t: 'msg', id: 'bad', text });
+      expect(await v.client.next('error')).toMatchObject({ code: 'invalid_frame' });
+    }
+    for (let i = 1; i <= 120; i++) v.client.send({ t: 'msg', id: `m${i}`, text: `n${i}` });
+    expect(await v.client.next('ack', (f) => f.id === 'm120')).toMatchObject({ seq: 120 });
+    const again = track(await visitor(visitorUrl(), { resume: v.welcome.token, lastSeq: 0 }));
+    expect(again.welcome).toMatchObject({ resumed: true, truncated: true });
+    const first = await again.client.next('msg');
+    expect([first.seq, first.text]).toEqual([71, 'n71']);
+    await again.client.settle();
+    expect(again.client.queued('msg')).toHaveLength(49);
+    again.client.send({ t: 'end' });
+    await again.client.closed;
+    const job = dispatcher.jobs[0];
+    if (job?.kind !== 'transcript') throw new Error('no transcript');
+    expect([job.truncated, job.messages.length, job.messages[0]?.text]).toEqual([70, 50, 'n71']);
+  });
+
   it('coalesces rapid page changes into one trailing upsert for operators', async () => {
     const { visitorUrl, operatorUrl } = await start({ limits: { pageUpsertMs: 300 } });
     const op = track(await operator(operatorUrl()));
