@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { operator, startTestRelay, TRANSPORTS, visitor } from './test-relay.js';
+
+// The relay's default dispatcher (`@conduit-chat/mail` per `config.mail`) against a real SMTP
+// server: a chat that ends produces a transcript e-mail, and the relay's maps are empty after.
+
+async function smtpServer() {
+  const received: Array<{ to: string[]; mail: ParsedMail }> = [];
+  let notify = () => {};
+  const server = new SMTPServer({
+    authOptional: true,
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        received.push({ to, mail: await simpleParser(Buffer.concat(chunks)) });
+        callback();
+        notify();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    next: () =>
+      new Promise<void>((resolve) => {
+        notify = resolve;
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.each(TRANSPORTS)('relay mail (%s)', (transport) => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('mails the transcript of an ended chat to the site’s recipients over real SMTP', async () => {
+    const smtp = await smtpServer();
+    cleanups.push(() => smtp.close());
+    // `dispatcher: undefined` overrides the helper's recording one: the relay builds its own.
+    const t = await startTestRelay(
+      transport,
+      { mail: { from: 'Acme Chat <chat@acme.example>', smtp: smtp.url } },
+      { dispatcher: undefined as never },
+    );
+    cleanups.push(() => t.relay.close());
+    const op = await operator(t.operatorUrl());
+    cleanups.push(() => op.client.close());
+    const v = await visitor(t.visitorUrl(), { info: { name: 'Vera', email: 'vera@example.com' } });
+    v.client.send({ t: 'msg', id: 'a', text: 'Where is my order #1234?' });
+    await v.client.next('ack');
+    op.client.send({ t: 'msg', session: v.welcome.session, id: 'b', text: 'It ships today.' });
+    await v.client.next('msg');
+    const arrived = smtp.next();
+    v.client.send({ t: 'end' });
+    await arrived;
+    expect(smtp.received).toHaveLength(1);
+    const { to, mail } = smtp.received[0] ?? { to: [], mail: null };
+    expect(to).toEqual(['support@acme.example']);
+    expect(mail?.from?.text).toContain('chat@acme.example');
+    expect(mail?.text).toContain('Where is my order #1234?');
+    expect(mail?.text).toContain('It ships today.');
+    expect(mail?.replyTo?.text).toContain('vera@example.com');
+    expect(t.relay.stats().store).toMatchObject({ sessions: 0, tokens: 0, siteEntries: 0 });
+    expect(t.logs()).toContain('"component":"mail"');
+    expect(t.logs()).not.toContain('Where is my order');
+  });
+});
