@@ -33,7 +33,10 @@ export interface DispatcherOptions {
   random?: () => number;
 }
 
+// A job's lifecycle: queued -> sending -> (sent | dropped: `finish`) or -> waiting -> queued.
+// `drain` may move waiting -> queued early; `close` finishes every entry that is not sending.
 type EntryState = 'queued' | 'sending' | 'waiting';
+// The dispatcher's: open (accepts) -> closing (refuses, drops, aborts) -> closed.
 type DispatcherState = 'open' | 'closing' | 'closed';
 
 // One held job. `mail` is the only reference to its content; `finish` clears it.
