@@ -26,6 +26,10 @@ const KEY = 'ck_widget_browser_ada_0123456789abcdef';
 const NONCE = 'n0nce-widget-test';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const SHOTS = here('../screenshots');
+// README screenshots are rewritten only on request (they carry the time of day):
+// CONDUIT_SCREENSHOTS=1 npx vitest run --project browser packages/widget
+const SAVE = process.env.CONDUIT_SCREENSHOTS === '1';
+const shot = (name: string) => (SAVE ? { path: join(SHOTS, name) } : {});
 const AXE = here('../../../node_modules/axe-core/axe.min.js');
 
 interface AxeResult {
@@ -321,6 +325,18 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
       await p.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
     ).toEqual([]);
     expect(csp).toEqual([]);
+    // "Download transcript" is a file made in the page (a blob: URL), allowed by the same CSP.
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      p.locator('conduit-chat .tb button', { hasText: 'Transcript' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('chat-transcript.txt');
+    const file = readFileSync((await download.path()) as string, 'utf8');
+    expect(file).toMatch(/^Acme — /);
+    expect(file).toMatch(/\] You: Strict CSP here\n/);
+    expect(
+      await p.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    ).toEqual([]);
     // The detector itself works: an inline style attribute set by the page is reported.
     const caught = await p.evaluate(async () => {
       const seen = new Promise((resolve) =>
@@ -380,10 +396,10 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
   });
 
   it('fills a phone screen (390×844) and saves the README screenshots', async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    if (SAVE) mkdirSync(SHOTS, { recursive: true });
     const op = await operator();
     const desk = await open('/plain');
-    await desk.page.screenshot({ path: join(SHOTS, 'closed.png') });
+    await desk.page.screenshot(shot('closed.png'));
     await openPanel(desk.page);
     const box = desk.page.locator('conduit-chat textarea');
     await box.fill('Do you ship to Norway?');
@@ -397,13 +413,12 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
       text: 'We do! Delivery takes 3–5 days.',
     });
     await desk.page.locator('conduit-chat .i', { hasText: 'We do!' }).waitFor();
-    await desk.page.screenshot({ path: join(SHOTS, 'open.png') });
+    await desk.page.screenshot(shot('open.png'));
 
     const phone = await open('/plain', { width: 390, height: 844 });
     await openPanel(phone.page);
     const panel = await phone.page.locator('conduit-chat .p').boundingBox();
     expect(panel).toEqual({ x: 0, y: 0, width: 390, height: 844 });
-    await phone.page.screenshot({ path: join(SHOTS, 'mobile.png') });
-    expect(readFileSync(join(SHOTS, 'mobile.png')).length).toBeGreaterThan(1000);
+    expect((await phone.page.screenshot(shot('mobile.png'))).length).toBeGreaterThan(1000);
   });
 });
