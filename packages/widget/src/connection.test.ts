@@ -180,7 +180,7 @@ describe('createConnection', () => {
     expect(h.client.pending()).toEqual([]);
   });
 
-  it('reconnects with growing delays while the relay is unreachable, then resumes', async () => {
+  it('keeps reconnecting (backoff) while the relay refuses, then resumes', async () => {
     const seen: number[] = [];
     const h = harness({
       backoff: { baseMs: 4, maxMs: 16 },
