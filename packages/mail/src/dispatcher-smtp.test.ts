@@ -314,13 +314,38 @@ describe('dispatcher over SMTP', () => {
       close: () => inner.close(),
     });
     const { dispatcher } = dispatcherFor(smtp.url, { ...fastRetry, baseDelayMs: 60_000 }, spy);
-    dispatcher.dispatch(sampleOffline());
+    let jobRef: WeakRef<MailJob> | undefined;
+    (() => {
+      const job = sampleOffline();
+      jobRef = new WeakRef(job);
+      dispatcher.dispatch(job);
+    })();
     await until(() => dispatcher.stats().retried === 1);
-    // Control: while the retry waits, the mail is held (so the check below can fail).
+    // Control: while the retry waits, the mail is held (so the check below can fail) ...
     expect(await collected(ref!)).toBe(false);
+    // ... but the job object is not: the queue keeps only the rendered mail.
+    expect(await collected(jobRef!)).toBe(true);
     expect(await dispatcher.drain(5000)).toEqual({ drained: true, pending: 0 });
     expect(await collected(ref!)).toBe(true);
     expect(dispatcher.stats()).toMatchObject({ pending: 0, inFlight: 0, bytes: 0, sent: 1 });
+  });
+
+  it('F12: keeps no reference to a dropped mail', async () => {
+    const smtp = await server(() => ({ code: 550, message: 'no' }));
+    let mailRef: WeakRef<OutgoingMail> | undefined;
+    const spy = (inner: MailTransport): MailTransport => ({
+      name: inner.name,
+      send(mail) {
+        mailRef ??= new WeakRef(mail);
+        return inner.send(mail);
+      },
+      close: () => inner.close(),
+    });
+    const { dispatcher } = dispatcherFor(smtp.url, fastRetry, spy);
+    expect(dispatcher.dispatch(sampleTranscript()).accepted).toBe(true);
+    expect(await dispatcher.drain(5000)).toEqual({ drained: true, pending: 0 });
+    expect(dispatcher.stats()).toMatchObject({ dropped: 1, bytes: 0 });
+    expect(await collected(mailRef!)).toBe(true);
   });
 
   it('writes content-free log lines for sent, retried and dropped mail', async () => {
