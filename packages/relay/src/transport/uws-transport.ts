@@ -82,8 +82,13 @@ const HEADERS_TOO_LARGE = textReply(431, 'request header fields too large', {
 
 function writeReply(res: HttpResponse, reply: HttpReply): void {
   res.writeStatus(statusLine(reply.status));
-  for (const [key, value] of Object.entries(reply.headers ?? {})) res.writeHeader(key, value);
-  res.end(reply.body ?? '');
+  let close = false;
+  for (const [key, value] of Object.entries(reply.headers ?? {})) {
+    // uWS writes Connection itself: `end(body, true)` is how a reply closes the connection.
+    if (key.toLowerCase() === 'connection') close = value.toLowerCase() === 'close';
+    else res.writeHeader(key, value);
+  }
+  res.end(reply.body ?? '', close);
 }
 
 /** Builds the uWebSockets.js transport (plain App, or SSLApp when `tls` is set). */
