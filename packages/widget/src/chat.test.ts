@@ -29,7 +29,7 @@ describe('createChat', () => {
     expect(document.cookie).toBe('');
   });
 
-  it('adopts its stylesheet and sets no style attribute anywhere (B20)', async () => {
+  it('B20: adopts its stylesheet and sets no style attribute anywhere', async () => {
     t = await testChat();
     await t.connect();
     expect(t.root().adoptedStyleSheets.length).toBeGreaterThan(0);
@@ -73,7 +73,7 @@ describe('createChat', () => {
     await t.until(() => t.text('.i.v').includes('Delivered'));
   });
 
-  it('shows operator messages with the name isolated in <bdi> (B19)', async () => {
+  it('B19: shows operator names isolated in <bdi>, and no name on the visitor side', async () => {
     t = await testChat();
     const s = await t.connect();
     s.send({ ...relayMsg(1, 'Hi!'), name: '\u202eAda' });
