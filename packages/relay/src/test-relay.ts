@@ -5,7 +5,11 @@ import WebSocket from 'ws';
 import type { RelayConfigInput } from './config.js';
 import { hashOperatorKey } from './operator-key.js';
 import { type Relay, type RelayDeps, startRelay } from './relay.js';
+import { createTechLookup, type TechLookup } from './tech.js';
 import type { TransportName } from './transport/transport.js';
+
+// One technical-data lookup per test file (loading the country database takes a moment).
+let sharedTech: Promise<TechLookup> | null = null;
 
 // Test helpers: a relay on 127.0.0.1:0 with captured logs and a recording dispatcher, and a
 // small frame-queue client on `ws`.
@@ -90,9 +94,11 @@ export async function startTestRelay(
   });
   const logger = pino({ level: 'debug' }, stream);
   const dispatcher = recordingDispatcher();
+  sharedTech ??= createTechLookup();
   const relay: Relay = await startRelay(testConfig(transport, extra), {
     dispatcher,
     logger,
+    tech: await sharedTech,
     ...deps,
   });
   const ws = relay.url.replace('http', 'ws');
