@@ -294,7 +294,7 @@ function stopText(ramp, steps) {
   if (ramp.stopped === 'rss') return 'RSS limit';
   if (ramp.stopped === 'time') return 'time bound';
   if (ramp.failed > 0) return Object.keys(ramp.reasons ?? {}).join(', ') || 'failure';
-  if (ramp.held >= steps[steps.length - 1]) return 'count bound';
+  if (ramp.held >= steps[steps.length - 1]) return 'count bound: open-file limit';
   return 'stopped';
 }
 
@@ -364,7 +364,7 @@ function goalRows(r) {
       ],
       n === CONDUIT_WS
         ? 'ws keeps ~5 KB of its own objects per socket (fallback transport)'
-        : 'heap per session ~2.2 KB: an empty Map per session, token-bucket closures, cons strings from pageUrl, the User-Agent kept (bench/README.md)',
+        : `heap per session ${m ? kb(m.slope.heapUsed) : '–'} (+ ~1.1 KB native uWS socket): an empty Map per session, token-bucket closures, cons strings from pageUrl, the User-Agent kept (bench/README.md)`,
     );
     if (m) {
       const extra = (r.params.memory.rssLimit - m.baseline.rss) / m.slope.rss;
