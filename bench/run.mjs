@@ -18,6 +18,7 @@ import { widgetBoot, widgetSize } from './lib/widget-bench.mjs';
 //   --out=FILE         where to write the Markdown (default bench/RESULTS.md; none with --quick)
 //   --note=TEXT        a line for the report (e.g. that the machine was shared)
 //   --json=FILE        also write the raw results as JSON
+//   --render=FILE      only render a JSON written by --json (to stdout, and to --out if given)
 
 /** The whole run must stay under 10 minutes; parts that would start after this are skipped. */
 const BUDGET_MS = 9 * 60 * 1000;
@@ -265,6 +266,17 @@ function summary(phase, r) {
   return `${Math.round(r.slope.rss)} B RSS/session, held ${r.ramp?.held}`;
 }
 
+/**
+ * Renders saved results again (e.g. after a change to the report), without measuring.
+ * @param {string} file
+ */
+async function renderOnly(file) {
+  const md = renderMarkdown(JSON.parse(readFileSync(file, 'utf8')));
+  process.stdout.write(`${md}\n`);
+  const to = option('out');
+  if (to) writeFileSync(to, `${md}\n`);
+}
+
 /** The 1/5/15-minute load averages: how much other work shared the machine. */
 function loadAverage() {
   try {
@@ -274,7 +286,8 @@ function loadAverage() {
   }
 }
 
-main().catch((err) => {
+const render = option('render');
+(render ? renderOnly(render) : main()).catch((err) => {
   process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
   process.exit(1);
 });

@@ -187,7 +187,7 @@ export function renderMarkdown(r) {
           ratio(m.slope.rss, bareRss),
           ratio(m.slope.rss, sioRss),
           mb(m.baseline.rss),
-          `${int(m.ramp?.held)} (${stopText(m.ramp, r.params.memory.steps)})`,
+          `${int(m.ramp?.held)} (${stopText(m.ramp, r.params.memory.steps, r.fdLimit)})`,
           int(extra),
           `${mb(m.churn.after.heapUsed)} vs ${mb(m.baseline.heapUsed)} (${churn >= 0 ? '+' : ''}${fix(churn, 1)} %)`,
         ];
@@ -288,13 +288,16 @@ function skipText(s, phase) {
 /**
  * @param {any} ramp
  * @param {number[]} steps
+ * @param {number} fdLimit
  */
-function stopText(ramp, steps) {
+function stopText(ramp, steps, fdLimit) {
   if (!ramp) return '–';
   if (ramp.stopped === 'rss') return 'RSS limit';
   if (ramp.stopped === 'time') return 'time bound';
   if (ramp.failed > 0) return Object.keys(ramp.reasons ?? {}).join(', ') || 'failure';
-  if (ramp.held >= steps[steps.length - 1]) return 'count bound: open-file limit';
+  const last = steps[steps.length - 1] ?? 0;
+  if (ramp.held >= last)
+    return last >= fdLimit - 250 ? 'count bound: open-file limit' : 'count bound';
   return 'stopped';
 }
 
@@ -371,7 +374,7 @@ function goalRows(r) {
       push(
         [
           `${n}: 100 000 concurrent visitors`,
-          `${int(m.ramp?.held)} held (${stopText(m.ramp, r.params.memory.steps)}); ~${int(extra)} extrapolated to 400 MB RSS`,
+          `${int(m.ramp?.held)} held (${stopText(m.ramp, r.params.memory.steps, r.fdLimit)}); ~${int(extra)} extrapolated to 400 MB RSS`,
           m.ramp?.held >= GOALS.concurrent ? 'yes' : 'not shown here',
         ],
         `the open-file hard limit here is ${int(r.fdLimit)} per process (cannot be raised in this sandbox); the extrapolation uses the RSS slope`,
