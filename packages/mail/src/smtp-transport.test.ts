@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SendError } from './errors.js';
 import { renderMail } from './render-mail.js';
-import { parseSmtpUrl, smtpTransport } from './smtp-transport.js';
+import { classify, parseSmtpUrl, smtpTransport } from './smtp-transport.js';
 import { sampleOffline } from './test-jobs.js';
-import { reservePort, startDropper, startSmtpServer } from './test-smtp-server.js';
+import {
+  reservePort,
+  selfSignedCertificate,
+  startDropper,
+  startSmtpServer,
+} from './test-smtp-server.js';
 import { type Observation, transportContract } from './test-transport-contract.js';
 import type { MailTransport } from './transport.js';
 
@@ -99,6 +104,39 @@ describe('smtpTransport', () => {
     }
   });
 
+  it('delivers over verified STARTTLS and over smtps when the certificate is trusted', async () => {
+    const tls = selfSignedCertificate();
+    for (const secure of [false, true]) {
+      const server = await startSmtpServer({ tls, starttls: !secure, secure });
+      const transport = smtpTransport({
+        url: server.url,
+        timeouts: fast,
+        tls: { ca: tls.cert, requireTLS: !secure },
+      });
+      try {
+        await expect(transport.send(renderMail(sampleOffline(), from))).resolves.toEqual({
+          code: 250,
+        });
+        expect(server.accepted()).toHaveLength(1);
+      } finally {
+        await transport.close();
+        await server.close();
+      }
+    }
+  });
+
+  it('refuses a server without STARTTLS when requireTLS is set', async () => {
+    const server = await startSmtpServer();
+    const transport = smtpTransport({ url: server.url, timeouts: fast, tls: { requireTLS: true } });
+    try {
+      expect(await failure(transport)).toMatchObject({ kind: 'transient', detail: 'ETLS' });
+      expect(server.received).toHaveLength(0);
+    } finally {
+      await transport.close();
+      await server.close();
+    }
+  });
+
   it('F10: reports a connection lost after the data as ambiguous', async () => {
     const server = await startSmtpServer({ reply: () => 'disconnect' });
     const transport = smtpTransport({ url: server.url, timeouts: fast });
@@ -132,6 +170,26 @@ describe('smtpTransport', () => {
       expect(await pending).toMatchObject({ kind: 'transient', detail: 'EABORT' });
     } finally {
       await server.close();
+    }
+  });
+
+  it('classifies errors by reply code first, then by network code', () => {
+    const cases: [Record<string, unknown>, boolean, string][] = [
+      [{ code: 'EMESSAGE', responseCode: 451, permanent: false }, false, 'transient'],
+      [{ code: 'EENVELOPE', responseCode: 553, permanent: true }, false, 'permanent'],
+      [{ code: 'EMESSAGE', responseCode: 503, permanent: false }, false, 'transient'],
+      [{ code: 'EMESSAGE', responseCode: 554 }, false, 'permanent'],
+      [{ code: 'ETLS', responseCode: 500 }, false, 'transient'],
+      [{ code: 'EAUTH', responseCode: 535 }, false, 'permanent'],
+      [{ code: 'ESOCKET', originalCode: 'ECONNREFUSED' }, false, 'transient'],
+      [{ code: 'EDNS' }, false, 'transient'],
+      [{ code: 'ECONNECTION' }, false, 'transient'],
+      [{ code: 'ECONNECTION' }, true, 'ambiguous'],
+      [{ code: 'ETIMEDOUT' }, true, 'ambiguous'],
+      [{ code: 'EABORT' }, true, 'transient'],
+    ];
+    for (const [error, streamed, kind] of cases) {
+      expect(classify(error as never, streamed).kind, JSON.stringify(error)).toBe(kind);
     }
   });
 

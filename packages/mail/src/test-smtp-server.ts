@@ -2,8 +2,12 @@
 // 127.0.0.1 whose reply to each message a test scripts, a server that drops every connection,
 // and a reserved free port for "server starts late".
 
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -39,8 +43,12 @@ export interface TestSmtpOptions {
   port?: number;
   /** Reply to the n-th message (0-based); 'accept' by default. */
   reply?: (index: number) => Reply;
-  /** Offer STARTTLS with smtp-server's self-signed certificate (default false). */
+  /** Offer STARTTLS (default false), with smtp-server's self-signed certificate or `tls`. */
   starttls?: boolean;
+  /** Certificate and key for STARTTLS or implicit TLS. */
+  tls?: { key: string; cert: string };
+  /** Implicit TLS from the first byte (smtps), with `tls`. */
+  secure?: boolean;
   /** Skip parsing (the benchmark only counts). */
   parse?: boolean;
 }
@@ -55,7 +63,9 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   const server = new SMTPServer({
     authOptional: true,
     logger: false,
-    disabledCommands: options.starttls ? [] : ['STARTTLS'],
+    disabledCommands: options.starttls || options.secure ? [] : ['STARTTLS'],
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
+    ...(options.secure ? { secure: true } : {}),
     closeTimeout: 100,
     onConnect(_session, callback) {
       connections++;
@@ -92,7 +102,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   const port = (server.server.address() as net.AddressInfo).port;
   return {
     port,
-    url: `smtp://127.0.0.1:${port}`,
+    url: `${options.secure ? 'smtps' : 'smtp'}://127.0.0.1:${port}`,
     received,
     accepted: () => received.filter((item) => item.reply === 'accept'),
     connections: () => connections,
@@ -139,6 +149,45 @@ export async function startDropper(): Promise<{
     connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A throw-away self-signed certificate for 127.0.0.1 (openssl; files removed at once), to show
+ * that verified TLS works when the certificate is trusted through `tls.ca`.
+ */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'conduit-mail-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A port that was free a moment ago: nothing listens on it until a test starts a server there. */
