@@ -189,6 +189,9 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
       expect(mail.text).toContain(text);
     }
     expect(mail.text).toContain('/demo/product.html');
+    // The owner can answer the visitor straight from the mail: the pre-chat e-mail is Reply-To.
+    expect(mail.text).toContain('mia@example.org');
+    expect(mail.replyTo?.text).toBe('mia@example.org');
 
     // Forgotten: no session, token, index entry or timer is left; the widget stored no cookie
     // and nothing in localStorage, and its resume token is gone with the chat.
