@@ -17,7 +17,7 @@ const OWN_TAGS = new Set([
   'ul',
   'li',
 ]);
-const OWN_ATTRIBUTES = new Set(['style', 'charset', 'name', 'content']);
+const OWN_ATTRIBUTES = new Set(['style', 'charset', 'name', 'content', 'lang']);
 
 /**
  * Every element and attribute name in `html` that the renderers do not write themselves:
