@@ -6,19 +6,15 @@ import {
   type ErrorCode,
   type RelayToOperator,
   type RelayToVisitor,
-  type VisitorSnapshot,
 } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import type { RelayConfig, SiteConfig } from './config.js';
 import { transcriptJob } from './mail-jobs.js';
-import {
-  createSessionStore,
-  type Session,
-  type SessionStore,
-  type StoredMessage,
-} from './session-store.js';
+import { createReplayer } from './replay.js';
+import { createSessionStore, type Session, type SessionStore } from './session-store.js';
 import type { TokenBucket } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
+import { visitorSnapshot } from './visitor-snapshot.js';
 
 // Routing between visitors and operators: who sees what, snapshots, and ending sessions.
 // Endpoints parse frames and call in here; the hub never parses and never touches a transport
@@ -130,51 +126,11 @@ export function createHub(deps: HubDeps) {
     send(conn, frame);
   }
 
-  function replayFrame(conn: RelayConn, session: Session<RelayConn>, m: StoredMessage) {
-    const base = { seq: m.seq, id: m.id, from: m.from, text: m.text, at: m.at };
-    const named = m.name === undefined ? base : { ...base, name: m.name };
-    return conn.data.role === 'visitor'
-      ? ({ t: 'msg', ...named } as const)
-      : ({ t: 'msg', session: session.id, ...named } as const);
-  }
-
-  /**
-   * Replays a session's history after `afterSeq` to `conn`, pausing whenever the socket holds
-   * half its backpressure limit and continuing on `drain` (a long history must not get a
-   * catching-up client dropped as a slow reader).
-   */
-  function replay(conn: RelayConn, session: Session<RelayConn>, afterSeq: number): void {
-    conn.data.replays ??= new Map();
-    const pending = conn.data.replays.get(session.id);
-    conn.data.replays.set(
-      session.id,
-      pending === undefined ? afterSeq : Math.min(pending, afterSeq),
-    );
-    pump(conn);
-  }
-
-  /** Continues pending replays (called after `replay` and on every `drain`). */
-  function pump(conn: RelayConn): void {
-    const replays = conn.data.replays;
-    if (!replays) return;
-    const high = config.limits.maxBackpressureBytes / 2;
-    for (const [id, after] of replays) {
-      const session = store.get(id);
-      let last = after;
-      for (const m of session?.history ?? []) {
-        if (m.seq <= last || !session) continue;
-        send(conn, replayFrame(conn, session, m));
-        last = m.seq;
-        if (conn.closed) return;
-        if (conn.bufferedAmount() > high) {
-          replays.set(id, last);
-          return;
-        }
-      }
-      replays.delete(id);
-    }
-    conn.data.replays = null;
-  }
+  const replayer = createReplayer({
+    store,
+    send,
+    highWater: config.limits.maxBackpressureBytes / 2,
+  });
 
   /** Operators online for a site, one entry per operator id. */
   function onlineOperators(siteId: string): { id: string; name: string }[] {
@@ -196,42 +152,6 @@ export function createHub(deps: HubDeps) {
     };
   }
 
-  function snapshot(session: Session<RelayConn>): VisitorSnapshot {
-    const t = session.tech;
-    const last = session.pages[session.pages.length - 1];
-    const snap: VisitorSnapshot = {
-      session: session.id,
-      state:
-        session.state === 'detached'
-          ? 'detached'
-          : session.owner
-            ? 'chatting'
-            : session.waitingSince !== null
-              ? 'waiting'
-              : 'browsing',
-      owner: session.owner ? { ...session.owner } : null,
-      startedAt: session.startedAt,
-      waitingSince: session.waitingSince,
-      page: { url: last?.url ?? '', title: last?.title ?? '' },
-      pages: session.pages.map((p) => ({ ...p })),
-      referrer: t.referrer,
-      browser: t.browser,
-      os: t.os,
-      device: t.device,
-      lang: t.lang,
-      tz: t.tz,
-      screen: { ...t.screen },
-      lastSeq: session.lastSeq,
-    };
-    if (session.info.name) snap.name = session.info.name;
-    if (session.info.email) snap.email = session.info.email;
-    if (session.info.custom) snap.custom = { ...session.info.custom };
-    if (t.ip) snap.ip = t.ip;
-    if (t.country) snap.country = t.country;
-    if (t.city) snap.city = t.city;
-    return snap;
-  }
-
   /** Tells the site's operators about a visitor; page changes are throttled (`throttle`). */
   function upsert(session: Session<RelayConn>, throttle = false): void {
     if (session.state === 'ended') return;
@@ -249,7 +169,7 @@ export function createHub(deps: HubDeps) {
       session.upsertTimer = null;
     }
     session.lastUpsertAt = now;
-    toOperators(session.siteId, { t: 'visitor', visitor: snapshot(session) });
+    toOperators(session.siteId, { t: 'visitor', visitor: visitorSnapshot(session) });
   }
 
   /** Sends every attached visitor of a site the current operator status. */
@@ -327,11 +247,11 @@ export function createHub(deps: HubDeps) {
     sendError,
     toOperators,
     toVisitor,
-    replay,
-    pump,
+    replay: replayer.replay,
+    pump: replayer.pump,
+    snapshot: visitorSnapshot,
     onlineOperators,
     statusFrame,
-    snapshot,
     upsert,
     broadcastStatus,
     operatorsChanged,

@@ -1,6 +1,7 @@
 // Public API of @conduit-chat/relay.
 export type { ConfigEnv, RelayConfig, RelayConfigInput, SiteConfig } from './config.js';
 export { applyEnv, configSchema, loadConfigFile, parseConfig } from './config.js';
+export type { ReloadResult } from './config-reload.js';
 export type { DemoConfig } from './demo-config.js';
 export { DEMO_SITE_ID, demoConfig } from './demo-config.js';
 export type { RelayErrorCode } from './errors.js';
@@ -9,7 +10,7 @@ export type { LogLevel } from './logger.js';
 export { createLogger } from './logger.js';
 export { createRelayDispatcher } from './mail-dispatcher.js';
 export { generateOperatorKey, hashOperatorKey, matchOperatorKey } from './operator-key.js';
-export type { Relay, RelayDeps, RelayStats, ReloadResult } from './relay.js';
+export type { Relay, RelayDeps, RelayStats } from './relay.js';
 export { startRelay } from './relay.js';
 export type { SessionState, SessionStoreStats } from './session-store.js';
 export type { AssetDirs } from './static-assets.js';

@@ -2,6 +2,7 @@ import type { Dispatcher } from '@conduit-chat/mail';
 import { CLOSE_CODES, LIMITS } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.js';
+import { applyReload, type ReloadResult } from './config-reload.js';
 import { RelayError } from './errors.js';
 import { createHttpRoutes } from './http-routes.js';
 import { type ConnState, createHub, type RelayConn } from './hub.js';
@@ -11,17 +12,11 @@ import { operatorEndpoint } from './operator-endpoint.js';
 import { createRelayMetrics } from './relay-metrics.js';
 import type { SessionStoreStats } from './session-store.js';
 import { type AssetDirs, createStaticAssets } from './static-assets.js';
-import { clientIp, createTechLookup, type TechLookup } from './tech.js';
-import { createTokenBucket } from './token-bucket.js';
+import { createTechLookup, type TechLookup } from './tech.js';
 import { createTransport } from './transport/create-transport.js';
-import { textReply } from './transport/http-text.js';
 import type { UwsLoad } from './transport/load-uws.js';
-import type {
-  HttpRequest,
-  Transport,
-  TransportName,
-  UpgradeDecision,
-} from './transport/transport.js';
+import type { Transport, TransportName } from './transport/transport.js';
+import { createUpgradeGate } from './upgrade-gate.js';
 import { visitorEndpoint } from './visitor-endpoint.js';
 
 // `startRelay`: wires config, transport, hub, endpoints, HTTP, metrics, mail and logs together.
@@ -50,14 +45,6 @@ export interface RelayStats {
   store: SessionStoreStats;
 }
 
-/** What `reload` applied. */
-export interface ReloadResult {
-  /** Operator sockets closed because their key was removed or changed. */
-  revoked: number;
-  /** Changes that were not applied and need a restart. */
-  restartNeeded: string[];
-}
-
 /** A running relay. */
 export interface Relay {
   /** The bound port. */
@@ -81,7 +68,6 @@ export interface Relay {
   close(): Promise<void>;
 }
 
-const ROLES = { '/v1/visitor': 'visitor', '/v1/operator': 'operator' } as const;
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
@@ -103,7 +89,6 @@ export async function startRelay(
   let transportName: TransportName = config.transport;
   let closing = false;
   const connections = { visitor: 0, operator: 0 };
-  const addresses = new Map<string, number>();
 
   const origins = new Map(config.sites.map((s) => [s.id, new Set(s.origins)]));
   const metrics = createRelayMetrics({
@@ -126,62 +111,24 @@ export async function startRelay(
     origins: (id) => origins.get(id) ?? new Set(),
   });
 
-  function upgrade(req: HttpRequest): UpgradeDecision<ConnState> {
-    const role = ROLES[req.path as keyof typeof ROLES];
-    const refuse = (status: number, reason: string, text: string) => {
-      metrics.upgradeRejected(reason);
-      return { accept: false as const, reply: textReply(status, text) };
-    };
-    if (!role) return refuse(404, 'path', 'not found');
-    if (closing) return refuse(503, 'closing', 'relay shutting down');
-    const siteId = new URLSearchParams(req.query).get('site') ?? '';
-    const site = hub.sites.get(siteId);
-    if (!site) return refuse(404, 'site', 'unknown site');
-    // Exact match only (CHECKLIST B1–B3): no prefix, no scheme or port leniency, no `null`.
-    const origin = req.headers.origin;
-    if (!origin || !origins.get(site.id)?.has(origin)) {
-      metrics.originRejected(role);
-      logger.warn({ role, site: site.id }, 'origin rejected');
-      return { accept: false, reply: textReply(403, 'origin not allowed') };
-    }
-    const address = clientIp({
-      remote: req.remote,
-      forwardedFor: req.headers['x-forwarded-for'],
-      trustProxy: config.trustProxy,
-    });
-    if ((addresses.get(address) ?? 0) >= config.limits.connectionsPerAddress) {
-      return refuse(429, 'address_cap', 'too many connections from this address');
-    }
-    return {
-      accept: true,
-      data: {
-        role,
-        site,
-        address,
-        userAgent: (req.headers['user-agent'] ?? '').slice(0, 512),
-        acceptLanguage: (req.headers['accept-language'] ?? '').slice(0, 64),
-        phase: 'handshake',
-        session: null,
-        operator: null,
-        bucket: createTokenBucket(config.limits.rate, config.limits.burst),
-        badFrames: 0,
-        refused: 0,
-        limited: false,
-        handshakeTimer: null,
-        replays: null,
-      },
-    };
-  }
+  const gate = createUpgradeGate({
+    config,
+    hub,
+    metrics,
+    logger,
+    origins,
+    closing: () => closing,
+  });
 
   const endpoint = (conn: RelayConn) => (conn.data.role === 'visitor' ? visitors : operators);
   const created = createTransport<ConnState>(
     config.transport,
     {
       http,
-      upgrade,
+      upgrade: gate.upgrade,
       open(conn) {
         connections[conn.data.role]++;
-        addresses.set(conn.data.address, (addresses.get(conn.data.address) ?? 0) + 1);
+        gate.opened(conn);
         endpoint(conn).open(conn);
       },
       message(conn, data) {
@@ -194,9 +141,7 @@ export async function startRelay(
       },
       close(conn) {
         connections[conn.data.role]--;
-        const left = (addresses.get(conn.data.address) ?? 1) - 1;
-        if (left <= 0) addresses.delete(conn.data.address);
-        else addresses.set(conn.data.address, left);
+        gate.closed(conn);
         endpoint(conn).close(conn);
       },
     },
@@ -276,56 +221,24 @@ export async function startRelay(
         sessions: store.sessions,
         operators: store.operators,
         connections: { ...connections },
-        addresses: addresses.size,
+        addresses: gate.addressCount(),
         store,
       };
     },
     reload(next) {
-      const fresh = parseConfig(next);
-      const restartNeeded: string[] = [];
-      let revoked = 0;
-      for (const key of [
-        'host',
-        'port',
-        'transport',
-        'tls',
-        'trustProxy',
-        'session',
-        'limits',
-        'mail',
-      ] as const) {
-        if (key === 'port' && (fresh.port === port || fresh.port === config.port)) continue;
-        if (JSON.stringify(fresh[key]) !== JSON.stringify(config[key])) restartNeeded.push(key);
-      }
-      const freshIds = new Set(fresh.sites.map((s) => s.id));
-      for (const site of config.sites)
-        if (!freshIds.has(site.id)) restartNeeded.push(`sites.${site.id} (removed)`);
-      for (const update of fresh.sites) {
-        const site = hub.sites.get(update.id);
-        if (!site) {
-          restartNeeded.push(`sites.${update.id} (added)`);
-          continue;
-        }
-        site.operators = update.operators;
-        site.canned = update.canned;
-        site.origins = update.origins;
-        if (update.transcripts) site.transcripts = update.transcripts;
-        else delete site.transcripts;
-        if (update.offline) site.offline = update.offline;
-        else delete site.offline;
-        const allowed = origins.get(site.id);
-        if (allowed) {
-          const demoOrigins =
-            config.demo && site.id === 'demo'
-              ? [...allowed].filter((o) => o.endsWith(`:${port}`))
-              : [];
-          allowed.clear();
-          for (const o of [...update.origins, ...demoOrigins]) allowed.add(o);
-        }
-        revoked += operators.revoke(site.id);
-      }
-      logger.info({ revoked, restartNeeded: restartNeeded.length }, 'config reloaded');
-      return { revoked, restartNeeded };
+      const result = applyReload({
+        current: config,
+        fresh: parseConfig(next),
+        boundPort: port,
+        hub,
+        origins,
+        revoke: operators.revoke,
+      });
+      logger.info(
+        { revoked: result.revoked, restartNeeded: result.restartNeeded.length },
+        'config reloaded',
+      );
+      return result;
     },
     close() {
       closed ??= shutdown();

@@ -1,0 +1,64 @@
+import type { RelayToOperator, RelayToVisitor } from '@conduit-chat/protocol';
+import type { RelayConn } from './hub.js';
+import type { Session, SessionStore, StoredMessage } from './session-store.js';
+
+// History replay (visitor resume, operator `sync`), paced by backpressure: a long history is
+// sent in steps while the socket holds less than `highWater` bytes, and continues on `drain`,
+// so a catching-up client is never dropped as a slow reader. Live messages of a session being
+// replayed to a socket are left to the replay (hub), so everything arrives once, in order.
+
+/** What the replayer needs. */
+export interface ReplayerDeps {
+  store: SessionStore<RelayConn>;
+  send: (conn: RelayConn, frame: RelayToVisitor | RelayToOperator) => void;
+  /** Buffered bytes at which a replay pauses until `drain`. */
+  highWater: number;
+}
+
+/** Creates `replay` (start or widen a replay) and `pump` (continue on drain). */
+export function createReplayer(deps: ReplayerDeps) {
+  const { store, send, highWater } = deps;
+
+  function frame(conn: RelayConn, session: Session<RelayConn>, m: StoredMessage) {
+    const base = { seq: m.seq, id: m.id, from: m.from, text: m.text, at: m.at };
+    const named = m.name === undefined ? base : { ...base, name: m.name };
+    return conn.data.role === 'visitor'
+      ? ({ t: 'msg', ...named } as const)
+      : ({ t: 'msg', session: session.id, ...named } as const);
+  }
+
+  /** Continues pending replays of `conn`. */
+  function pump(conn: RelayConn): void {
+    const replays = conn.data.replays;
+    if (!replays) return;
+    for (const [id, after] of replays) {
+      const session = store.get(id);
+      let last = after;
+      for (const m of session?.history ?? []) {
+        if (m.seq <= last || !session) continue;
+        send(conn, frame(conn, session, m));
+        last = m.seq;
+        if (conn.closed) return;
+        if (conn.bufferedAmount() > highWater) {
+          replays.set(id, last);
+          return;
+        }
+      }
+      replays.delete(id);
+    }
+    conn.data.replays = null;
+  }
+
+  /** Replays `session`'s messages after `afterSeq` to `conn`. */
+  function replay(conn: RelayConn, session: Session<RelayConn>, afterSeq: number): void {
+    conn.data.replays ??= new Map();
+    const pending = conn.data.replays.get(session.id);
+    conn.data.replays.set(
+      session.id,
+      pending === undefined ? afterSeq : Math.min(pending, afterSeq),
+    );
+    pump(conn);
+  }
+
+  return { replay, pump };
+}
