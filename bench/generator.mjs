@@ -1,5 +1,6 @@
 import { conduitDialect, socketIoDialect } from './lib/dialects.mjs';
 import { LoadGenerator } from './lib/load-generator.mjs';
+import { runClosedLoop, runOpenLoop } from './lib/loops.mjs';
 import { counters } from './lib/raw-ws.mjs';
 
 // Child-process entry of the load generator: the harness (run.mjs) starts it pinned to its own
@@ -38,8 +39,8 @@ const commands = {
     });
     return r.then((res) => ({ ...res, rss: g.serverRss() }));
   },
-  closedLoop: (args) => need().runClosedLoop(args),
-  openLoop: (args) => need().runOpenLoop(args),
+  closedLoop: (args) => runClosedLoop(need(), args),
+  openLoop: (args) => runOpenLoop(need(), args),
   closeVisitors: (args) => need().closeVisitors(args.timeoutMs),
   held: () => ({ visitors: need().readyVisitors().length, rss: need().serverRss() }),
   counters: () => ({ ...counters }),

@@ -318,11 +318,7 @@ export class LoadGenerator {
     }
   }
 
-  // ---- scenarios ---------------------------------------------------------------------
-
-  /**
-   * Snapshot of the counters, the server's CPU seconds and our own.
-   */
+  /** Snapshot of the counters, the server's CPU seconds and our own (see loops.mjs). */
   mark() {
     const cpu = process.cpuUsage();
     return {
@@ -334,122 +330,6 @@ export class LoadGenerator {
       genCpu: (cpu.user + cpu.system) / 1e6,
       rx: counters.rxBytes,
       tx: counters.txBytes,
-    };
-  }
-
-  /**
-   * @param {ReturnType<LoadGenerator['mark']>} a
-   * @param {ReturnType<LoadGenerator['mark']>} b
-   */
-  static rates(a, b) {
-    const sec = (b.t - a.t) / 1000;
-    const serverCpu = b.serverCpu - a.serverCpu;
-    const msgs = b.delivered - a.delivered;
-    return {
-      seconds: sec,
-      msgs,
-      msgsPerSec: msgs / sec,
-      serverCpuSec: serverCpu,
-      serverCpuPct: (100 * serverCpu) / sec,
-      msgsPerCpuSec: serverCpu > 0 ? msgs / serverCpu : Number.NaN,
-      genCpuPct: (100 * (b.genCpu - a.genCpu)) / sec,
-      errors: b.errors - a.errors,
-      rxMBps: (b.rx - a.rx) / sec / 1e6,
-    };
-  }
-
-  /**
-   * Closed loop: every ready visitor keeps one message in flight (next on ack).
-   * @param {{ warmupMs: number, measureMs: number }} o
-   */
-  async runClosedLoop(o) {
-    const visitors = this.readyVisitors();
-    this.windowFrom = 0;
-    this.windowTo = 0;
-    this.closedLoop = true;
-    for (const v of visitors) this.sendNext(v, nowUs());
-    await sleep(o.warmupMs);
-    const a = this.mark();
-    await sleep(o.measureMs);
-    const b = this.mark();
-    this.closedLoop = false;
-    await sleep(300); // let the last in-flight messages land before the next scenario
-    return {
-      visitors: visitors.length,
-      operators: this.operators.length,
-      ...LoadGenerator.rates(a, b),
-    };
-  }
-
-  /**
-   * Open loop: messages go out on a schedule fixed in advance (rate per second, round-robin over
-   * visitors); latency is measured from the scheduled send time, so a stalled server cannot hide
-   * its stall by slowing the sender (no coordinated omission).
-   * @param {{ rate: number, warmupMs: number, measureMs: number, drainMs: number }} o
-   */
-  async runOpenLoop(o) {
-    const visitors = this.readyVisitors();
-    const n = visitors.length;
-    const stepUs = 1e6 / o.rate;
-    const total = Math.floor((o.rate * (o.warmupMs + o.measureMs)) / 1000);
-    const t0 = nowUs() + 10_000;
-    this.hist.reset();
-    this.windowFrom = t0 + o.warmupMs * 1000;
-    this.windowTo = t0 + (o.warmupMs + o.measureMs) * 1000;
-    const expected = Math.floor((o.rate * o.measureMs) / 1000);
-    // Visitors stop reading while the schedule runs: their acks (a few KB per socket) wait in
-    // the kernel, and the generator's CPU goes to sending on time and to the operators' side,
-    // where latency is measured. They are read after the run.
-    for (const v of visitors) v.sock?.pause();
-    const acksBefore = this.acks;
-    let k = 0;
-    let unsent = 0;
-    let lateMaxUs = 0;
-    /** @type {ReturnType<LoadGenerator['mark']> | null} */
-    let a = null;
-    /** @type {ReturnType<LoadGenerator['mark']> | null} */
-    let b = null;
-    await new Promise((resolve) => {
-      const tick = () => {
-        const now = nowUs();
-        if (a === null && now >= this.windowFrom) a = this.mark();
-        if (b === null && now >= this.windowTo) b = this.mark();
-        while (k < total) {
-          const due = t0 + k * stepUs;
-          if (due > now) break;
-          if (now - due > lateMaxUs) lateMaxUs = now - due;
-          if (!this.sendNext(/** @type {RawConn} */ (visitors[k % n]), Math.round(due))) unsent++;
-          k++;
-        }
-        if (k < total || b === null) setImmediate(tick);
-        else resolve(undefined);
-      };
-      tick();
-    });
-    // wait for stragglers, bounded
-    const until = performance.now() + o.drainMs;
-    while (this.hist.n < expected && performance.now() < until) await sleep(20);
-    for (const v of visitors) v.sock?.resume();
-    const ackUntil = performance.now() + o.drainMs;
-    while (this.acks - acksBefore < total - unsent && performance.now() < ackUntil) await sleep(20);
-    const r = LoadGenerator.rates(/** @type {any} */ (a), /** @type {any} */ (b));
-    const all = this.byRate.get(o.rate) ?? new Histogram();
-    all.merge(this.hist);
-    this.byRate.set(o.rate, all);
-    return {
-      rate: o.rate,
-      visitors: n,
-      expected,
-      received: this.hist.n,
-      acked: this.acks - acksBefore,
-      lost: expected - this.hist.n,
-      unsent,
-      senderLateMaxUs: lateMaxUs,
-      latencyUs: this.hist.summary(),
-      allRoundsUs: all.summary(),
-      serverCpuPct: r.serverCpuPct,
-      genCpuPct: r.genCpuPct,
-      errors: r.errors,
     };
   }
 
