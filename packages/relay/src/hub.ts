@@ -42,7 +42,19 @@ export interface ConnState {
   handshakeTimer: ReturnType<typeof setTimeout> | null;
   /** History still to replay, per session id: the last seq sent (paced by backpressure). */
   replays: Map<string, number> | null;
+  /**
+   * Extra bytes this socket may hold above `maxBackpressureBytes` while a deliberately large
+   * frame (an operator's `ready` snapshot) drains; 0 once the buffer is back under the limit.
+   */
+  allowance: number;
 }
+
+/**
+ * What a transport may buffer per socket at most (its own `maxBackpressure`): the relay's
+ * limit plus room for one `ready` snapshot of a full site. The relay drops slow readers at
+ * its own, lower limit first.
+ */
+export const HARD_BACKPRESSURE_EXTRA = 16 * 1024 * 1024;
 
 /** A connection as the relay sees it. */
 export type RelayConn = Conn<ConnState>;
@@ -90,15 +102,34 @@ export function createHub(deps: HubDeps) {
   });
 
   /** Sends a frame; a reader over the backpressure limit is closed (it catches up by replay). */
+  function dropSlow(conn: RelayConn): void {
+    counters.slowReader(conn.data.role);
+    logger.warn({ role: conn.data.role, site: conn.data.site.id }, 'slow reader dropped');
+    // Its buffer is full: a close frame would queue behind it. The client sees 1006,
+    // reconnects and catches up by replay (CHECKLIST F5).
+    conn.terminate();
+  }
+
+  /**
+   * Sends a frame unless the socket already holds more than `maxBackpressureBytes` (plus its
+   * allowance): then it is a slow reader and is dropped instead of buffered without bound.
+   */
   function send(conn: RelayConn, frame: RelayToVisitor | RelayToOperator): void {
     if (conn.closed) return;
-    if (conn.send(JSON.stringify(frame)) === 'dropped') {
-      counters.slowReader(conn.data.role);
-      logger.warn({ role: conn.data.role, site: conn.data.site.id }, 'slow reader dropped');
-      // Its buffer is full: a close frame would queue behind it. The client sees 1006,
-      // reconnects and catches up by replay (CHECKLIST F5).
-      conn.terminate();
-    }
+    const limit = config.limits.maxBackpressureBytes;
+    const state = conn.data;
+    const buffered = conn.bufferedAmount();
+    if (buffered > limit + state.allowance) return dropSlow(conn);
+    if (state.allowance > 0 && buffered <= limit) state.allowance = 0;
+    if (conn.send(JSON.stringify(frame)) === 'dropped') dropSlow(conn);
+  }
+
+  /** Sends a frame that may be large on purpose (`ready`), allowing for it to drain. */
+  function sendLarge(conn: RelayConn, frame: RelayToOperator): void {
+    if (conn.closed) return;
+    const text = JSON.stringify(frame);
+    conn.data.allowance = Buffer.byteLength(text);
+    if (conn.send(text) === 'dropped') dropSlow(conn);
   }
 
   function sendError(
@@ -244,6 +275,7 @@ export function createHub(deps: HubDeps) {
     store,
     sites,
     send,
+    sendLarge,
     sendError,
     toOperators,
     toVisitor,

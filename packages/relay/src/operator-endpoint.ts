@@ -33,7 +33,7 @@ export function operatorEndpoint(hub: Hub) {
     conn.data.operator = { ...operator, keyHash: found.key };
     store.addOperator(site.id, conn);
     const visitors = [...store.ofSite(site.id)].map((s) => hub.snapshot(s));
-    hub.send(conn, {
+    hub.sendLarge(conn, {
       t: 'ready',
       operator,
       site: { id: site.id, name: site.name },

@@ -5,7 +5,7 @@ import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.j
 import { applyReload, type ReloadResult } from './config-reload.js';
 import { RelayError } from './errors.js';
 import { createHttpRoutes } from './http-routes.js';
-import { type ConnState, createHub, type RelayConn } from './hub.js';
+import { type ConnState, createHub, HARD_BACKPRESSURE_EXTRA, type RelayConn } from './hub.js';
 import { createLogger } from './logger.js';
 import { createRelayDispatcher } from './mail-dispatcher.js';
 import { operatorEndpoint } from './operator-endpoint.js';
@@ -148,7 +148,7 @@ export async function startRelay(
     {
       maxPayloadLength: LIMITS.frameBytes,
       idleTimeoutSec: config.limits.idleTimeoutSec,
-      maxBackpressure: config.limits.maxBackpressureBytes,
+      maxBackpressure: config.limits.maxBackpressureBytes + HARD_BACKPRESSURE_EXTRA,
       maxBodyBytes: LIMITS.frameBytes,
       ...(config.tls ? { tls: config.tls } : {}),
       onError: (error) =>

@@ -73,6 +73,7 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           limited: false,
           handshakeTimer: null,
           replays: null,
+          allowance: 0,
         },
       };
     },

@@ -1,0 +1,94 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+import { type ConnState, createHub, type RelayConn } from './hub.js';
+import { recordingDispatcher, testConfig } from './test-relay.js';
+import { createTokenBucket } from './token-bucket.js';
+import type { SendResult } from './transport/transport.js';
+
+// Backpressure policy of `hub.send`, with a connection whose buffer the test controls.
+
+function fakeConn(hubSite: ConnState['site']) {
+  const sent: string[] = [];
+  const conn = {
+    buffered: 0,
+    closed: false,
+    terminated: false,
+    sent,
+    data: {
+      role: 'operator',
+      site: hubSite,
+      address: '127.0.0.1',
+      userAgent: '',
+      acceptLanguage: '',
+      phase: 'ready',
+      session: null,
+      operator: null,
+      bucket: createTokenBucket(1, 1),
+      badFrames: 0,
+      refused: 0,
+      limited: false,
+      handshakeTimer: null,
+      replays: null,
+      allowance: 0,
+    } satisfies ConnState,
+    send(text: string): SendResult {
+      sent.push(text);
+      this.buffered += text.length;
+      return 'ok';
+    },
+    bufferedAmount() {
+      return this.buffered;
+    },
+    close() {
+      this.closed = true;
+    },
+    terminate() {
+      this.closed = true;
+      this.terminated = true;
+    },
+  };
+  return conn;
+}
+
+describe('hub.send backpressure', () => {
+  const config = parseConfig(testConfig('ws', { limits: { maxBackpressureBytes: 16 * 1024 } }));
+  const hub = createHub({
+    config,
+    dispatcher: recordingDispatcher(),
+    logger: pino({ level: 'silent' }),
+  });
+  const site = hub.sites.get('acme');
+  if (!site) throw new Error('no site');
+
+  it('F5: drops a reader that holds more than maxBackpressureBytes instead of buffering', () => {
+    const conn = fakeConn(site);
+    hub.send(conn as unknown as RelayConn, { t: 'pong' });
+    conn.buffered = 16 * 1024 + 1;
+    hub.send(conn as unknown as RelayConn, { t: 'pong' });
+    expect([conn.sent.length, conn.terminated]).toEqual([1, true]);
+  });
+
+  it('lets a large ready snapshot drain without dropping the operator, then applies the limit again', () => {
+    const conn = fakeConn(site);
+    const big = 'x'.repeat(200_000);
+    hub.sendLarge(conn as unknown as RelayConn, {
+      t: 'ready',
+      operator: { id: 'ada', name: 'Ada' },
+      site: { id: 'acme', name: big },
+      operators: [],
+      visitors: [],
+      canned: [],
+    });
+    // Right after: far over the limit, but within the allowance.
+    hub.send(conn as unknown as RelayConn, { t: 'operators', operators: [] });
+    expect(conn.terminated).toBe(false);
+    // Drained below the limit: the allowance is gone.
+    conn.buffered = 100;
+    hub.send(conn as unknown as RelayConn, { t: 'pong' });
+    expect(conn.data.allowance).toBe(0);
+    conn.buffered = 16 * 1024 + 1;
+    hub.send(conn as unknown as RelayConn, { t: 'pong' });
+    expect(conn.terminated).toBe(true);
+  });
+});
