@@ -27,11 +27,14 @@ function build(name, output, { required }) {
   const out = join(dir, output);
   if (existsSync(out) && statSync(out).mtimeMs >= newest(join(dir, 'src'))) return true;
   console.error(`conduit: building @conduit-chat/${name} …`);
+  // Build chatter stays quiet; tsc reports errors on stdout, so that is shown when it fails.
   const result = spawnSync(npm, ['run', 'build', '--if-present', '-w', `@conduit-chat/${name}`], {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
   });
   const ok = result.status === 0 && existsSync(out);
+  if (!ok && result.stdout) process.stderr.write(result.stdout);
   if (!ok && required) {
     console.error(`conduit: building @conduit-chat/${name} failed; see the errors above.`);
     process.exit(1);
