@@ -89,6 +89,9 @@ const limits = z.object({
   connectionsPerAddress: z.number().int().min(1).default(20),
   rate: z.number().positive().default(10),
   burst: z.number().int().min(1).default(40),
+  /** Operators (authenticated staff) resync many chats at once after a reconnect. */
+  operatorRate: z.number().positive().default(50),
+  operatorBurst: z.number().int().min(1).default(500),
   floodClose: z.number().int().min(1).default(100),
   badFrames: z.number().int().min(1).default(10),
   maxBackpressureBytes: z

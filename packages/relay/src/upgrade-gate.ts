@@ -67,7 +67,10 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           phase: 'handshake',
           session: null,
           operator: null,
-          bucket: createTokenBucket(config.limits.rate, config.limits.burst),
+          bucket:
+            role === 'visitor'
+              ? createTokenBucket(config.limits.rate, config.limits.burst)
+              : createTokenBucket(config.limits.operatorRate, config.limits.operatorBurst),
           badFrames: 0,
           refused: 0,
           limited: false,
