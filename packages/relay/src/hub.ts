@@ -119,7 +119,10 @@ export function createHub(deps: HubDeps) {
     const limit = config.limits.maxBackpressureBytes;
     const state = conn.data;
     const buffered = conn.bufferedAmount();
-    if (buffered > limit + state.allowance) return dropSlow(conn);
+    if (buffered > limit + state.allowance) {
+      dropSlow(conn);
+      return;
+    }
     if (state.allowance > 0 && buffered <= limit) state.allowance = 0;
     if (conn.send(JSON.stringify(frame)) === 'dropped') dropSlow(conn);
   }
