@@ -28,3 +28,29 @@ for (const button of document.querySelectorAll('[data-add]')) {
     button.textContent = 'Added (this demo has no checkout)';
   });
 }
+
+// The consent banner: visitor monitoring (data-connect="on-load") starts only after "Allow".
+// The shop remembers the answer for this tab only, in its own sessionStorage entry.
+const CONSENT_KEY = 'northwind:chat-consent';
+const banner = document.getElementById('consent');
+const answer = (() => {
+  try {
+    return sessionStorage.getItem(CONSENT_KEY);
+  } catch {
+    return null;
+  }
+})();
+if (answer === 'yes') window.Conduit('consent', true);
+else if (answer === null && banner) banner.hidden = false;
+for (const button of document.querySelectorAll('[data-consent]')) {
+  button.addEventListener('click', () => {
+    const yes = button.getAttribute('data-consent') === 'yes';
+    try {
+      sessionStorage.setItem(CONSENT_KEY, yes ? 'yes' : 'no');
+    } catch {
+      // Storage off: the banner simply asks again on the next page.
+    }
+    window.Conduit('consent', yes);
+    if (banner) banner.hidden = true;
+  });
+}
