@@ -104,16 +104,19 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
 
   it('carries a chat from the demo shop to the console and back, across pages, into a mail, and forgets it', async () => {
-    // The visitor lands on the shop: only the launcher, no socket, nothing stored yet.
+    // The visitor lands on the shop: the launcher and the shop's consent banner, no socket,
+    // nothing stored (the demo tag says data-connect="on-load", which waits for consent).
     const visitor = await newPage('visitor');
     const sockets: string[] = [];
     visitor.on('websocket', (ws) => sockets.push(ws.url()));
     await visitor.goto(`${relay.url}/demo/`);
     const widget = visitor.locator('conduit-chat');
     await widget.locator('[part=launcher]').waitFor();
+    const banner = visitor.getByRole('region', { name: 'Chat and privacy' });
+    await banner.waitFor();
     expect(sockets).toEqual([]);
     expect(relay.stats().sessions).toBe(0);
-    await shot(visitor, 'widget-closed');
+    expect(await visitor.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
 
     // The operator signs in to the console with the demo key.
     const operator = await newPage('operator', { width: 1280, height: 800 });
@@ -123,7 +126,15 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
     await operator.click('button[type=submit]');
     await operator.waitForSelector('.topbar');
 
-    // Opening the chat connects and shows the demo site's (optional) pre-chat form.
+    // "Allow" in the banner calls Conduit('consent', true): the operator sees the visitor browse.
+    await banner.getByRole('button', { name: 'Allow' }).click();
+    await banner.waitFor({ state: 'hidden' });
+    const row = operator.locator('tr', { hasText: 'Northwind Coffee — Fresh roasted beans' });
+    await row.getByText('Browsing').waitFor();
+    expect(sockets).toHaveLength(1);
+    await shot(visitor, 'widget-closed');
+
+    // Opening the chat shows the demo site's (optional) pre-chat form.
     await widget.locator('[part=launcher]').click();
     const panel = widget.locator('[part=panel]');
     await panel.getByLabel(/name/i).fill('Mia Rossi');
