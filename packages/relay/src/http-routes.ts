@@ -149,7 +149,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         return {
           status: 200,
           headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' },
-          body: deps.metrics.registry.render(),
+          body: deps.metrics.render(),
         };
       case '/v1/offline':
         return offline(req, body);

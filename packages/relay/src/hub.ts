@@ -115,6 +115,11 @@ export function createHub(deps: HubDeps) {
    * allowance): then it is a slow reader and is dropped instead of buffered without bound.
    */
   function send(conn: RelayConn, frame: RelayToVisitor | RelayToOperator): void {
+    if (!conn.closed) sendText(conn, JSON.stringify(frame));
+  }
+
+  /** `send` for a frame already serialised (one `JSON.stringify` for many operators). */
+  function sendText(conn: RelayConn, text: string): void {
     if (conn.closed) return;
     const limit = config.limits.maxBackpressureBytes;
     const state = conn.data;
@@ -124,7 +129,7 @@ export function createHub(deps: HubDeps) {
       return;
     }
     if (state.allowance > 0 && buffered <= limit) state.allowance = 0;
-    if (conn.send(JSON.stringify(frame)) === 'dropped') dropSlow(conn);
+    if (conn.send(text) === 'dropped') dropSlow(conn);
   }
 
   /** Sends a frame that may be large on purpose (`ready`), allowing for it to drain. */
@@ -144,11 +149,13 @@ export function createHub(deps: HubDeps) {
   }
 
   function toOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void {
+    let text: string | null = null;
     for (const op of store.operatorsOf(siteId)) {
       if (op === except) continue;
       // A message of a session being replayed to this operator arrives with the replay, in order.
       if (frame.t === 'msg' && op.data.replays?.has(frame.session)) continue;
-      send(op, frame);
+      text ??= JSON.stringify(frame);
+      sendText(op, text);
     }
   }
 
