@@ -7,8 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds workspace package `name` when `output` (relative to the package) is missing. */
+/**
+ * Builds workspace package `name` when `output` (relative to the package) is missing. The
+ * protocol goes first: the widget's and console's declaration builds read its `.d.ts` files.
+ */
 export function ensureBuilt(name: string, output: string): void {
+  if (name !== 'protocol') ensureBuilt('protocol', 'dist/index.d.ts');
   if (existsSync(`${root}packages/${name}/${output}`)) return;
   execFileSync('npm', ['run', 'build', '-w', `@conduit-chat/${name}`], {
     cwd: root,

@@ -24,8 +24,12 @@ const shots = process.env.CONDUIT_SCREENSHOTS
 const DESKTOP = { width: 1100, height: 760 };
 const MOBILE = { width: 390, height: 760 };
 
-/** Builds a package when its output is missing (CI runs `npm test` on a fresh clone). */
+/**
+ * Builds a package when its output is missing (CI runs `npm test` on a fresh clone). The
+ * protocol goes first: the widget's and console's declaration builds read its `.d.ts` files.
+ */
 function ensureBuilt(pkg: string, output: string) {
+  if (pkg !== 'protocol') ensureBuilt('protocol', 'dist/index.d.ts');
   if (existsSync(join(root, 'packages', pkg, output))) return;
   execFileSync('npm', ['run', 'build', '-w', `@conduit-chat/${pkg}`], {
     cwd: root,
