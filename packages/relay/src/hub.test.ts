@@ -20,7 +20,6 @@ function fakeConn(hubSite: ConnState['site']) {
       site: hubSite,
       address: '127.0.0.1',
       userAgent: '',
-      acceptLanguage: '',
       phase: 'ready',
       session: null,
       operator: null,

@@ -29,8 +29,8 @@ export interface ConnState {
   readonly site: SiteConfig;
   /** Client address (after trustProxy): for the per-address cap and tech data. Never logged. */
   readonly address: string;
-  readonly userAgent: string;
-  readonly acceptLanguage: string;
+  /** Until `hello` (read once for the technical data, then cleared: it is per-session weight). */
+  userAgent: string;
   phase: ConnPhase;
   session: Session<RelayConn> | null;
   /** The authenticated operator, with the key hash it authenticated with (for revocation). */

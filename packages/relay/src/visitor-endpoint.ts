@@ -71,6 +71,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
       disarmHandshake(conn);
       state.phase = 'ready';
       state.session = session;
+      state.userAgent = '';
       recordPage(session, frame.page);
       welcome(conn, session, true, frame.lastSeq ?? 0);
       hub.upsert(session);
@@ -82,6 +83,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
       userAgent: state.userAgent,
       anonymize: site.anonymizeIp,
     });
+    state.userAgent = '';
     const session = store.create({
       siteId: site.id,
       conn,
