@@ -1,4 +1,4 @@
-import type { EndReason, RelayToVisitor, WidgetSettings } from '@conduit-chat/protocol';
+import type { EndReason, FrameOf, RelayToVisitor, WidgetSettings } from '@conduit-chat/protocol';
 import type { ConnectionState, IdleReason } from './connection.js';
 
 /** Who wrote a message as the widget shows it (`system` texts are i18n keys). */
@@ -80,14 +80,25 @@ export function initialChat(): ChatState {
   };
 }
 
+// Adds a message, keeping at most HISTORY_LIMIT.
 function append(s: ChatState, m: ChatMessage): ChatState {
   const messages = [...s.messages, m];
   const cut = messages.length - HISTORY_LIMIT;
   return cut > 0 ? { ...s, messages: messages.slice(cut), truncated: true } : { ...s, messages };
 }
 
-function patch(s: ChatState, id: string, change: Partial<ChatMessage>): ChatState {
+function patch(s: ChatState, id: string | undefined, change: Partial<ChatMessage>): ChatState {
   return { ...s, messages: s.messages.map((m) => (m.id === id ? { ...m, ...change } : m)) };
+}
+
+// Who is online and who took the chat, from `welcome` or `status`.
+function presence(s: ChatState, f: Omit<FrameOf<RelayToVisitor, 'status'>, 't'>): ChatState {
+  return {
+    ...s,
+    online: f.online,
+    operators: f.operators.map((o) => o.name),
+    agent: f.agent?.name ?? null,
+  };
 }
 
 /** Pure reducer: the next state of the chat after `a`. */
@@ -116,73 +127,43 @@ export function reduce(s: ChatState, a: ChatAction): ChatState {
 function frame(s: ChatState, f: RelayToVisitor, replay: boolean): ChatState {
   switch (f.t) {
     case 'welcome': {
-      const lost = !f.resumed && s.messages.some((m) => m.seq > 0);
       const next: ChatState = {
-        ...s,
+        ...presence(s, f),
         settings: f.widget,
-        online: f.online,
-        operators: f.operators.map((o) => o.name),
-        agent: f.agent?.name ?? null,
         truncated: s.truncated || f.truncated,
         ended: null,
       };
       // A new session after a lost one: say so, never pass it off as the old chat (F3).
-      return lost
-        ? append(next, {
-            id: `lost${s.messages.length}`,
-            seq: 0,
-            from: 'system',
-            text: 'lost',
-            at: Date.now(),
-            status: 'sent',
-          })
-        : next;
+      const lost = !f.resumed && s.messages.some((m) => m.seq > 0);
+      const notice = { id: `lost${s.messages.length}`, seq: 0, text: 'lost', at: Date.now() };
+      return lost ? append(next, { ...notice, from: 'system', status: 'sent' }) : next;
     }
+    case 'status':
+      return presence(s, f);
     case 'msg': {
-      const mine = s.messages.find((m) => m.id === f.id && m.from === f.from);
-      if (mine) return patch(s, f.id, { seq: f.seq, at: f.at, status: 'sent' });
-      if (s.messages.some((m) => m.seq === f.seq && m.from !== 'system')) return s;
-      const counted = f.from === 'operator' && !replay && !s.open;
+      // Shown once: ids are unique (the visitor's own come back with theirs after a reconnect;
+      // the connection drops replayed seqs it has seen).
+      if (s.messages.some((m) => m.id === f.id)) {
+        return patch(s, f.id, { seq: f.seq, at: f.at, status: 'sent' });
+      }
+      const operator = f.from === 'operator';
       return append(
         {
           ...s,
-          typing: f.from === 'operator' ? null : s.typing,
-          unread: s.unread + (counted ? 1 : 0),
+          typing: operator ? null : s.typing,
+          unread: s.unread + Number(operator && !replay && !s.open),
         },
-        {
-          id: f.id,
-          seq: f.seq,
-          from: f.from,
-          name: f.name,
-          text: f.text,
-          at: f.at,
-          status: 'sent',
-        },
+        { ...f, status: 'sent' },
       );
     }
     case 'ack':
       return patch(s, f.id, { seq: f.seq, status: 'sent' });
     case 'typing':
       return { ...s, typing: f.on ? (f.name ?? '') : null };
-    case 'status':
-      return {
-        ...s,
-        online: f.online,
-        operators: f.operators.map((o) => o.name),
-        agent: f.agent?.name ?? null,
-      };
     case 'invite':
       return append(
-        { ...s, unread: s.unread + (s.open ? 0 : 1) },
-        {
-          id: `invite${f.at}`,
-          seq: 0,
-          from: 'operator',
-          name: f.name,
-          text: f.text,
-          at: f.at,
-          status: 'sent',
-        },
+        { ...s, unread: s.unread + Number(!s.open) },
+        { ...f, id: `invite${f.at}`, seq: 0, from: 'operator', status: 'sent' },
       );
     case 'queued':
       return s.offline === f.id ? { ...s, offline: 'sent' } : s;
@@ -195,11 +176,10 @@ function frame(s: ChatState, f: RelayToVisitor, replay: boolean): ChatState {
       };
     case 'error': {
       const next = { ...s, error: f.code };
-      if (!f.id) return next;
-      if (s.offline === f.id) return { ...next, offline: null };
-      return patch(next, f.id, { status: 'failed' });
+      return s.offline === f.id
+        ? { ...next, offline: null }
+        : patch(next, f.id, { status: 'failed' });
     }
-    case 'pong':
-      return s;
   }
+  return s;
 }

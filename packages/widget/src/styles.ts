@@ -43,15 +43,6 @@ label{display:flex;flex-direction:column;gap:4px;font-weight:600}
 @media (max-width:640px){.p{position:fixed;inset:0;width:auto;height:var(--conduit-vh,100%);border-radius:0}:host(.open) .l{display:none}}
 `;
 
-/** Relative luminance of `#rrggbb` (WCAG 2.x). */
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
 /** Default theme colour (contrast with white text: 5.2:1). */
 export const DEFAULT_COLOR = '#2563eb';
 
@@ -61,8 +52,16 @@ export const DEFAULT_COLOR = '#2563eb';
  */
 export function themeCss(color: string | undefined, viewportHeight?: number): string {
   const c = color && /^#[0-9a-f]{6}$/i.test(color) ? color : DEFAULT_COLOR;
-  const l = luminance(c);
-  const text = 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 ? '#fff' : '#111';
+  // WCAG relative luminance. The sRGB curve's linear toe is left out: it changes a luminance
+  // by less than 0.001, which moves no colour across the threshold below.
+  const l = [0.2126, 0.7152, 0.0722].reduce(
+    (sum, weight, i) =>
+      sum +
+      weight * ((Number.parseInt(c.slice(i * 2 + 1, i * 2 + 3), 16) / 255 + 0.055) / 1.055) ** 2.4,
+    0,
+  );
+  // White and black contrast equally at √(1.05 · 0.05) − 0.05 ≈ 0.179.
+  const text = l < 0.179 ? '#fff' : '#111';
   const vh = viewportHeight ? `--conduit-vh:${Math.round(viewportHeight)}px;` : '';
   return `:host{--conduit-color:${c};--conduit-text:${text};${vh}}`;
 }

@@ -11,6 +11,13 @@ export interface ContactInput {
 /** Per-field error keys (i18n), empty when the form is valid. */
 export type ContactErrors = Partial<Record<keyof ContactInput, StringKey>>;
 
+/** Longest value of each contact field (the relay's limits). */
+export const FIELD_LIMITS = {
+  name: LIMITS.nameChars,
+  email: LIMITS.emailChars,
+  text: LIMITS.textChars,
+};
+
 /**
  * Checks a contact form against the relay's limits and its strict e-mail rule (CHECKLIST
  * B7), so the visitor sees the problem next to the field instead of a refused frame.
@@ -22,13 +29,12 @@ export function validateContact(
   required: readonly (keyof ContactInput)[],
 ): { errors: ContactErrors; value: ContactInput } {
   const errors: ContactErrors = {};
-  const value: ContactInput = { name: input.name.trim(), email: input.email.trim() };
-  if (input.text !== undefined) value.text = input.text.trim();
-  const max = { name: LIMITS.nameChars, email: LIMITS.emailChars, text: LIMITS.textChars };
+  const value = { ...input };
   for (const key of ['name', 'email', 'text'] as const) {
-    const v = value[key];
+    const v = input[key]?.trim();
     if (v === undefined) continue;
-    if (v.length > max[key]) errors[key] = 'tooLong';
+    value[key] = v;
+    if (v.length > FIELD_LIMITS[key]) errors[key] = 'tooLong';
     else if (!v) {
       if (required.includes(key)) errors[key] = 'required';
     } else if (key === 'email' && !isEmail(v)) errors[key] = 'badEmail';

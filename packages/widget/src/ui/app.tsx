@@ -1,4 +1,3 @@
-import { LIMITS } from '@conduit-chat/protocol';
 import { Component, createRef } from 'preact';
 import { fill } from '../i18n.js';
 import { type ContactErrors, type ContactInput, validateContact } from '../validate.js';
@@ -6,7 +5,7 @@ import { Composer } from './composer.js';
 import { ContactForm } from './contact-form.js';
 import { Launcher } from './launcher.js';
 import { MessageList } from './message-list.js';
-import { Notice } from './notice.js';
+import { Notice, type NoticeButton } from './notice.js';
 import type { ViewProps } from './types.js';
 
 /** The body the panel shows. */
@@ -35,47 +34,32 @@ export function viewOf(p: ViewProps, confirm: boolean): View {
  */
 export class App extends Component<ViewProps, UiState> {
   override state: UiState = { confirm: false, errors: {}, length: 0 };
-  private launcher = createRef<HTMLButtonElement>();
-  private panel = createRef<HTMLDivElement>();
-  private list = createRef<HTMLDivElement>();
-  private input = createRef<HTMLTextAreaElement>();
+  private root = createRef<HTMLDivElement>();
   private refocus = false;
   private shown: View | null = null;
 
   override componentDidUpdate() {
-    const { open } = this.props.state;
-    const view = open ? viewOf(this.props, this.state.confirm) : null;
-    const panel = this.panel.current;
-    if (panel && view !== this.shown) {
-      const pick = (q: string) => panel.querySelector<HTMLElement>(q);
-      (pick('.f input,.f button,textarea') ?? pick('.ib'))?.focus();
-    }
+    const find = (q: string) => this.root.current?.querySelector<HTMLElement>(q);
+    const view = this.props.state.open ? viewOf(this.props, this.state.confirm) : null;
+    if (view && view !== this.shown) (find('.f input,.f button,textarea') ?? find('.ib'))?.focus();
+    if (!view && this.refocus) find('.l')?.focus();
     this.shown = view;
-    if (!open && this.refocus) this.launcher.current?.focus();
     this.refocus = false;
-    const list = this.list.current;
+    const list = find('.m');
     if (list) list.scrollTop = list.scrollHeight;
   }
 
   private close = () => {
     this.refocus = true;
-    this.setState({ confirm: false });
+    this.confirm(false);
     this.props.actions.close();
   };
 
   private confirm = (confirm: boolean) => this.setState({ confirm });
 
-  private submit = () => {
-    const box = this.input.current;
-    const text = box?.value.trim();
-    if (!box || !text || box.value.length > LIMITS.textChars) return;
-    this.props.actions.send(text);
-    box.value = '';
-    this.setState({ length: 0 });
-  };
-
-  private contact(values: Record<string, string>, required: (keyof ContactInput)[]) {
-    const { errors, value } = validateContact(values as unknown as ContactInput, required);
+  // Validates a contact form; its value when valid, else null (the errors show).
+  private contact(values: ContactInput, required: (keyof ContactInput)[]) {
+    const { errors, value } = validateContact(values, required);
     this.setState({ errors });
     return Object.keys(errors).length ? null : value;
   }
@@ -86,14 +70,13 @@ export class App extends Component<ViewProps, UiState> {
     const view = viewOf(p, this.state.confirm);
     const status = s.agent ?? (s.online === null ? '' : s.online ? t.online : t.away);
     return (
-      <div class="w">
+      <div class="w" ref={this.root}>
         {s.open && (
           <div
             class="p"
             part="panel"
             role="dialog"
             aria-label={p.title}
-            ref={this.panel}
             onKeyDown={(e) => {
               if (e.key !== 'Escape') return;
               e.stopPropagation();
@@ -141,8 +124,7 @@ export class App extends Component<ViewProps, UiState> {
           t={t}
           open={s.open}
           unread={s.unread}
-          buttonRef={this.launcher}
-          onClick={() => (s.open ? this.close() : actions.open())}
+          onClick={s.open ? this.close : actions.open}
         />
       </div>
     );
@@ -153,21 +135,24 @@ export class App extends Component<ViewProps, UiState> {
     const { state: s, t, actions } = p;
     const { errors } = this.state;
     if (view === 'ended') {
-      const buttons: [string, () => void, boolean?][] = [[t.newChat, actions.restart, true]];
+      const buttons: NoticeButton[] = [[t.newChat, actions.restart, true]];
       if (s.messages.length) buttons.unshift([t.download, actions.download]);
       return <Notice text={t.ended} buttons={buttons} />;
     }
     if (view === 'confirm') {
-      const end = () => {
-        this.confirm(false);
-        actions.end();
-      };
       return (
         <Notice
           alert
           text={t.confirm}
           buttons={[
-            [t.end, end, true],
+            [
+              t.end,
+              () => {
+                this.confirm(false);
+                actions.end();
+              },
+              true,
+            ],
             [t.cancel, () => this.confirm(false)],
           ]}
         />
@@ -175,16 +160,15 @@ export class App extends Component<ViewProps, UiState> {
     }
     if (view === 'offline') {
       if (s.offline === 'sent') return <Notice text={t.thanks} />;
-      const fields = ['name', 'email', 'text'] as const;
       return (
         <ContactForm
           t={t}
           errors={errors}
-          fields={[...fields]}
+          fields={['name', 'email', 'text']}
           intro={t.offline}
           submit={s.offline ? t.sending : t.leave}
           onSubmit={(values) => {
-            const value = !s.offline && this.contact(values, [...fields]);
+            const value = !s.offline && this.contact(values, ['name', 'email', 'text']);
             if (value) actions.offline(value);
           }}
         />
@@ -225,7 +209,6 @@ export class App extends Component<ViewProps, UiState> {
           truncated={s.truncated}
           t={t}
           locale={p.locale}
-          listRef={this.list}
         />
         <div class="x" role="status">
           {note}{' '}
@@ -238,12 +221,14 @@ export class App extends Component<ViewProps, UiState> {
         <Composer
           t={t}
           length={this.state.length}
-          inputRef={this.input}
           onInput={(length) => {
             this.setState({ length });
             actions.typing();
           }}
-          onSubmit={this.submit}
+          onSend={(text) => {
+            actions.send(text);
+            this.setState({ length: 0 });
+          }}
         />
       </>
     );

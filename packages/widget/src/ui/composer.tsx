@@ -1,5 +1,4 @@
 import { LIMITS } from '@conduit-chat/protocol';
-import type { Ref } from 'preact';
 import type { Strings } from '../i18n.js';
 
 /**
@@ -9,22 +8,26 @@ import type { Strings } from '../i18n.js';
 export function Composer(props: {
   t: Strings;
   length: number;
-  inputRef: Ref<HTMLTextAreaElement>;
   onInput: (length: number) => void;
-  onSubmit: () => void;
+  onSend: (text: string) => void;
 }) {
   const { t, length } = props;
   const max = LIMITS.textChars;
+  const send = (box: HTMLTextAreaElement) => {
+    const text = box.value.trim();
+    if (!text || box.value.length > max) return;
+    props.onSend(text);
+    box.value = '';
+  };
   return (
     <form
       class="c"
       onSubmit={(e) => {
         e.preventDefault();
-        props.onSubmit();
+        send(e.currentTarget.elements[0] as HTMLTextAreaElement);
       }}
     >
       <textarea
-        ref={props.inputRef}
         rows={1}
         maxLength={max}
         aria-label={t.message}
@@ -33,7 +36,7 @@ export function Composer(props: {
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
-            props.onSubmit();
+            send(e.currentTarget);
           }
         }}
       />

@@ -1,14 +1,5 @@
-import { LIMITS } from '@conduit-chat/protocol';
 import type { Strings } from '../i18n.js';
-import type { ContactErrors, ContactInput } from '../validate.js';
-
-type FieldName = keyof ContactInput;
-
-const MAX: Record<FieldName, number> = {
-  name: LIMITS.nameChars,
-  email: LIMITS.emailChars,
-  text: LIMITS.textChars,
-};
+import { type ContactErrors, type ContactInput, FIELD_LIMITS } from '../validate.js';
 
 /**
  * The pre-chat form (name, e-mail) and the offline form (name, e-mail, message): labelled
@@ -18,11 +9,11 @@ const MAX: Record<FieldName, number> = {
 export function ContactForm(props: {
   t: Strings;
   errors: ContactErrors;
-  fields: FieldName[];
+  fields: (keyof ContactInput)[];
   intro?: string;
   optional?: boolean;
   submit: string;
-  onSubmit: (values: Record<string, string>) => void;
+  onSubmit: (values: ContactInput) => void;
   onSkip?: (() => void) | undefined;
 }) {
   const { t, errors } = props;
@@ -32,11 +23,7 @@ export function ContactForm(props: {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        const values: Record<string, string> = {};
-        for (const el of Array.from(e.currentTarget.elements) as HTMLInputElement[]) {
-          if (el.name) values[el.name] = el.value;
-        }
-        props.onSubmit(values);
+        props.onSubmit(Object.fromEntries(new FormData(e.currentTarget)) as never);
       }}
     >
       {props.intro && <p>{props.intro}</p>}
@@ -46,9 +33,9 @@ export function ContactForm(props: {
         const attrs = {
           id,
           name,
-          maxLength: MAX[name],
-          'aria-invalid': error ? ('true' as const) : undefined,
-          'aria-describedby': error ? `${id}-e` : undefined,
+          maxLength: FIELD_LIMITS[name],
+          'aria-invalid': error && ('true' as const),
+          'aria-describedby': error && `${id}-e`,
         };
         return (
           // biome-ignore lint/a11y/noLabelWithoutControl: the control is inside, chosen below

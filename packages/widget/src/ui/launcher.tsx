@@ -1,4 +1,3 @@
-import type { Ref } from 'preact';
 import { fill, type Strings } from '../i18n.js';
 
 /** The round button that opens and closes the panel, with the unread badge. */
@@ -6,7 +5,6 @@ export function Launcher(props: {
   t: Strings;
   open: boolean;
   unread: number;
-  buttonRef: Ref<HTMLButtonElement>;
   onClick: () => void;
 }) {
   const { t, unread } = props;
@@ -16,7 +14,6 @@ export function Launcher(props: {
       type="button"
       class="l"
       part="launcher"
-      ref={props.buttonRef}
       aria-label={unread ? `${label} (${fill(t.unread, { n: unread })})` : label}
       aria-expanded={props.open ? 'true' : 'false'}
       onClick={props.onClick}

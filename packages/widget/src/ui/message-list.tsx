@@ -1,16 +1,11 @@
-import type { Ref } from 'preact';
 import type { ChatMessage } from '../chat-store.js';
 import type { StringKey, Strings } from '../i18n.js';
-import { MessageText } from './message-text.js';
-
-const time = (at: number, locale: string | undefined) =>
-  new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+import { linkify } from '../linkify.js';
 
 function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | undefined }) {
-  if (m.from === 'system') {
-    return <div class="i s">{t[m.text as StringKey] ?? m.text}</div>;
-  }
+  if (m.from === 'system') return <div class="i s">{t[m.text as StringKey] ?? m.text}</div>;
   const visitor = m.from === 'visitor';
+  const at = new Date(m.at);
   return (
     <div class={visitor ? 'i v' : 'i'}>
       {visitor ? (
@@ -20,9 +15,20 @@ function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | u
           <bdi>{m.name || t.chat}</bdi>
         </span>
       )}
-      <MessageText text={m.text} />
+      {/* Text nodes only; http(s) URLs become links (CHECKLIST B4). */}
+      {linkify(m.text).map(({ text, href }) =>
+        href ? (
+          <a href={href} target="_blank" rel="noopener noreferrer">
+            {text}
+          </a>
+        ) : (
+          text
+        ),
+      )}
       <span class="t">
-        <time dateTime={new Date(m.at).toISOString()}>{time(m.at, locale)}</time>
+        <time dateTime={at.toISOString()}>
+          {at.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })}
+        </time>
         {visitor && ` · ${t[m.status]}`}
       </span>
     </div>
@@ -36,7 +42,6 @@ export function MessageList(props: {
   truncated: boolean;
   t: Strings;
   locale: string | undefined;
-  listRef: Ref<HTMLDivElement>;
 }) {
   const { t } = props;
   return (
@@ -47,7 +52,6 @@ export function MessageList(props: {
       aria-label={t.chat}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable)
       tabIndex={0}
-      ref={props.listRef}
     >
       {props.truncated && <div class="i s">{t.truncated}</div>}
       {props.greeting && <div class="i">{props.greeting}</div>}
