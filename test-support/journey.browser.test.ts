@@ -107,7 +107,7 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
 
-  it('carries a chat from the demo shop to the console and back, across pages, into a mail, and forgets it', async () => {
+  it('F2, F12: carries a chat from the demo shop to the console and back, across pages, into a mail, and forgets it', async () => {
     // The visitor lands on the shop: the launcher and the shop's consent banner, no socket,
     // nothing stored (the demo tag says data-connect="on-load", which waits for consent).
     const visitor = await newPage('visitor');
