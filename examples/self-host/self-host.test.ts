@@ -14,6 +14,7 @@ import {
 } from '@conduit-chat/relay';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { connectOperator } from '../test-operator.js';
 
 // The self-hosting example is a contract: the configs here must be accepted by the relay's own
 // loader, and the TLS config must really serve HTTPS and WSS (with a throw-away self-signed
@@ -154,6 +155,54 @@ describe('examples/self-host TLS', () => {
       expect(relay.stats().sessions).toBe(1);
     } finally {
       ws.terminate();
+    }
+  });
+});
+
+describe('examples/self-host behind a proxy', () => {
+  let relay: Relay | undefined;
+  const sockets: WebSocket[] = [];
+
+  afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
+    await relay?.close();
+  });
+
+  it('takes the visitor address from the X-Forwarded-For entry the proxy appends, anonymised', async () => {
+    const key = 'ck_self_host_proxy_test_key';
+    const config = loadConfigFile(here('conduit-behind-proxy.json'), {});
+    const sites = config.sites.map((s) => ({
+      ...s,
+      operators: [{ id: 'ada', name: 'Ada', key: hashOperatorKey(key) }],
+    }));
+    relay = await startRelay(
+      { ...config, port: 0, sites, mail: { transport: 'log' } },
+      { logger: createLogger('silent') },
+    );
+    const operator = await connectOperator(relay.url, 'acme', key, 'https://chat.example.com');
+    try {
+      // What nginx sends for a visitor at 203.0.113.77 whose browser claimed another address.
+      const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/v1/visitor?site=acme`, {
+        origin: 'https://acme.example',
+        headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.77' },
+      });
+      sockets.push(ws);
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      ws.send(
+        JSON.stringify({
+          t: 'hello',
+          v: 1,
+          page: { url: 'https://acme.example/', title: 'Acme', referrer: '' },
+          client: { lang: 'en', tz: 'UTC', screen: { w: 1280, h: 800 } },
+        }),
+      );
+      const seen = await operator.next('visitor');
+      expect((seen.visitor as { ip?: string }).ip).toBe('203.0.113.0');
+    } finally {
+      operator.close();
     }
   });
 });
