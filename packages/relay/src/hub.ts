@@ -279,6 +279,7 @@ export function createHub(deps: HubDeps) {
     session.notes = [];
     session.pages = [];
     session.info = {};
+    session.participants = [];
   }
 
   return {

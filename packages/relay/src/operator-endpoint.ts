@@ -2,7 +2,7 @@ import { CLOSE_CODES, type FrameOf, type OperatorToRelay } from '@conduit-chat/p
 import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
 import type { Hub, RelayConn } from './hub.js';
 import { matchOperatorKey } from './operator-key.js';
-import type { Session } from './session-store.js';
+import { addParticipant, type Session } from './session-store.js';
 
 // The console's socket, `/v1/operator?site=ID`: `auth {key}` first, then the site's visitors
 // and chats. Every frame that names a session is checked against the operator's own site
@@ -55,7 +55,7 @@ export function operatorEndpoint(hub: Hub) {
   }
 
   function join(session: Session<RelayConn>, operator: Operator): void {
-    if (!session.participants.includes(operator.name)) session.participants.push(operator.name);
+    addParticipant(session, operator.name);
   }
 
   function accept(conn: RelayConn, op: Operator, frame: FrameOf<OperatorToRelay, 'accept'>) {

@@ -160,15 +160,15 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         conn: input.conn,
         startedAt: at,
         lastSeq: 0,
-        history: [],
+        history: NONE,
         truncated: 0,
         owner: null,
-        participants: [],
+        participants: NONE,
         waitingSince: null,
         pages: [{ url: input.page.url, title: input.page.title, at }],
         tech: input.tech,
-        info: input.info ?? {},
-        notes: [],
+        info: input.info && hasKeys(input.info) ? input.info : NO_INFO,
+        notes: NONE,
         ids: null,
         graceTimer: null,
         upsertTimer: null,
@@ -254,6 +254,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         at: now(),
       };
       if (input.name !== undefined) message.name = input.name;
+      if (session.history === NONE) session.history = [];
       session.history.push(message);
       session.ids ??= new Map();
       session.ids.set(key, message.seq);
@@ -280,6 +281,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
 
     /** Adds a system note for the transcript (oldest dropped past the cap). */
     note(session: Session<C>, text: string): void {
+      if (session.notes === NONE) session.notes = [];
       session.notes.push({ text, at: now(), afterSeq: session.lastSeq });
       if (session.notes.length > notesCap) session.notes.shift();
     },
@@ -345,3 +347,20 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
 }
 
 const EMPTY: ReadonlySet<never> = new Set();
+
+// Most sessions never chat: they share these until their first message, note or participant
+// (replaced, never mutated: frozen so that a missed replacement fails loudly in tests).
+const NONE = Object.freeze([]) as unknown as never[];
+const NO_INFO: SessionInfo = Object.freeze({});
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+/** Adds a participant's name once (the shared empty list is replaced, not mutated). */
+export function addParticipant(session: Session<unknown>, name: string): void {
+  if (session.participants.includes(name)) return;
+  if (session.participants === NONE) session.participants = [];
+  session.participants.push(name);
+}

@@ -73,6 +73,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
       state.session = session;
       state.userAgent = '';
       recordPage(session, frame.page);
+      if (frame.info) session.info = { ...session.info, ...cleanInfo(frame.info) };
       welcome(conn, session, true, frame.lastSeq ?? 0);
       hub.upsert(session);
       hub.logger.info({ session: session.id, site: site.id }, 'session resumed');
