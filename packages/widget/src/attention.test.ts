@@ -6,26 +6,33 @@ import { relayMsg } from './test-peer.js';
 let t: TestChat | undefined;
 const tones: number[] = [];
 
-// happy-dom has no Web Audio: a stand-in that records the tone the widget plays.
+// happy-dom has no Web Audio: stand-ins that record the tone the widget plays.
 class FakeAudioContext {
   currentTime = 0;
   destination = {};
-  createGain = () => ({ gain: { value: 0 }, connect: (n: unknown) => n });
-  createOscillator = () => ({
-    frequency: { value: 0 },
-    connect: (n: unknown) => n,
-    start() {
-      tones.push(this.frequency.value);
-    },
-    stop() {},
-    onended: null,
-  });
   close = async () => {};
+}
+class FakeNode {
+  connect = (n: unknown) => n;
+}
+class FakeOscillator extends FakeNode {
+  frequency: number;
+  onended = null;
+  constructor(_ctx: unknown, options: { frequency: number }) {
+    super();
+    this.frequency = options.frequency;
+  }
+  start() {
+    tones.push(this.frequency);
+  }
+  stop() {}
 }
 
 beforeEach(() => {
   tones.length = 0;
   vi.stubGlobal('AudioContext', FakeAudioContext);
+  vi.stubGlobal('OscillatorNode', FakeOscillator);
+  vi.stubGlobal('GainNode', FakeNode);
 });
 
 afterEach(async () => {

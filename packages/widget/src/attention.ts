@@ -20,11 +20,8 @@ export function attention(doc: Document): Attention {
     beep() {
       try {
         const ctx = new AudioContext();
-        const osc = ctx.createOscillator();
-        const gain = ctx.createGain();
-        osc.frequency.value = 880;
-        gain.gain.value = 0.05;
-        osc.connect(gain).connect(ctx.destination);
+        const osc = new OscillatorNode(ctx, { frequency: 880 });
+        osc.connect(new GainNode(ctx, { gain: 0.05 })).connect(ctx.destination);
         osc.onended = () => ctx.close();
         osc.start();
         osc.stop(ctx.currentTime + 0.15);

@@ -118,15 +118,15 @@ export const TYPING_IDLE_MS = 3000;
 
 /** `ws(s)://HOST/v1/visitor?site=ID` for a relay base URL. */
 export function visitorUrl(relay: string, site: string): string {
-  let url: URL | null = null;
+  let url: URL | undefined;
   try {
-    url = new URL(relay);
+    url = new URL(relay.replace(/^http/i, 'ws'));
   } catch {}
-  const scheme =
-    url && { 'https:': 'wss:', 'wss:': 'wss:', 'http:': 'ws:', 'ws:': 'ws:' }[url.protocol];
-  if (!url || !scheme) throw new WidgetError('bad_option', 'relay: an http(s) or ws(s) URL');
+  if (!url || !/^wss?:$/.test(url.protocol)) {
+    throw new WidgetError('bad_option', 'relay: an http(s) or ws(s) URL');
+  }
   const path = url.pathname.replace(/\/+$/, '');
-  return `${scheme}//${url.host}${path}/v1/visitor?site=${encodeURIComponent(site)}`;
+  return `${url.origin}${path}/v1/visitor?site=${encodeURIComponent(site)}`;
 }
 
 /**
@@ -228,20 +228,14 @@ export function createChat(options: ChatOptions): Chat {
 
   // Sends through the outbox; false (and an error event) when it is full.
   const send = (frame: VisitorToRelay) => {
-    try {
-      conn.send(frame);
-      return true;
-    } catch (error) {
-      fail((error as WidgetError).code ?? 'refused');
-      return false;
-    }
+    const taken = conn.send(frame);
+    if (!taken) fail('outbox_full');
+    return taken;
   };
 
-  // 21 characters of 64 URL-safe ones: 126 random bits, like a nanoid.
+  // 128 random bits as four base-36 numbers: unique per chat, within the protocol's id rules.
   const newId = () =>
-    Array.from(crypto.getRandomValues(new Uint8Array(21)), (b) =>
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-'.charAt(b & 63),
-    ).join('');
+    Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(36)).join('-');
 
   const title = () => state.settings?.name || t.chat;
 

@@ -87,9 +87,10 @@ export interface Connection {
   /**
    * Sends a frame. `msg` and `offline` go through the outbox (kept until acked or queued,
    * resent after a reconnect; an idle connection opens); other frames are sent only while
-   * open and dropped otherwise (typing and page updates are momentary).
+   * open and dropped otherwise (typing and page updates are momentary). False when the
+   * outbox is full (`CONNECTION_DEFAULTS.outboxLimit`) and the message was not taken.
    */
-  send(frame: VisitorToRelay): void;
+  send(frame: VisitorToRelay): boolean;
   /** Ends the chat on the relay (reconnecting first when needed). */
   end(): void;
   /** Closes the socket, stops every timer, and stays idle. The session token is kept. */
@@ -262,13 +263,12 @@ export function createConnection(o: ConnectionOptions): Connection {
     },
     send(frame) {
       if (frame.t === 'msg' || frame.t === 'offline') {
-        if (outbox.size >= (o.outboxLimit ?? CONNECTION_DEFAULTS.outboxLimit)) {
-          throw new WidgetError('outbox_full');
-        }
+        if (outbox.size >= (o.outboxLimit ?? CONNECTION_DEFAULTS.outboxLimit)) return false;
         outbox.set(frame.id, frame);
         self.connect();
       }
       if (state === 'open') write(frame);
+      return true;
     },
     end() {
       if (state === 'open') write({ t: 'end' });

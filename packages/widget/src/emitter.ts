@@ -9,20 +9,17 @@ export interface Emitter<E> {
 
 /** Creates an `Emitter`. */
 export function emitter<E>(): Emitter<E> {
-  // biome-ignore lint/suspicious/noExplicitAny: one map holds listeners of every event type
-  let all: { event: keyof E; fn: (payload: any) => void }[] = [];
+  let all: { [K in keyof E]?: Set<(payload: E[K]) => void> } = {};
   const self: Emitter<E> = {
     on(event, fn) {
-      all.push({ event, fn });
+      (all[event] ??= new Set()).add(fn);
       return () => self.off(event, fn);
     },
-    off(event, fn) {
-      all = all.filter((l) => l.event !== event || l.fn !== fn);
-    },
+    off: (event, fn) => all[event]?.delete(fn),
     emit(event, payload) {
-      for (const l of all.filter((l) => l.event === event)) {
+      for (const fn of all[event] ?? []) {
         try {
-          l.fn(payload);
+          fn(payload);
         } catch (error) {
           // A host page's bug must not break the widget; surface it where developers look.
           setTimeout(() => {
@@ -32,7 +29,7 @@ export function emitter<E>(): Emitter<E> {
       }
     },
     clear() {
-      all = [];
+      all = {};
     },
   };
   return self;

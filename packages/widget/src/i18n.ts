@@ -76,9 +76,7 @@ export function strings(locale: string | undefined, overrides?: Partial<Strings>
   return { ...table(PACKED[tag] ? tag : (tag.split('-')[0] ?? '')), ...overrides };
 }
 
-/** Fills `{name}` placeholders. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (all, key: string) =>
-    Object.hasOwn(values, key) ? String(values[key]) : all,
-  );
+/** Fills the placeholder of a string (`{n}`, `{name}`: each string has at most one). */
+export function fill(text: string, value: string | number): string {
+  return text.replace(/\{\w+\}/, () => String(value));
 }

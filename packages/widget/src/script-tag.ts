@@ -42,12 +42,12 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
   return options as unknown as ChatOptions;
 }
 
-// The commands `Conduit(name, ...args)` accepts: the methods of `Chat`.
-const COMMANDS = 'open close toggle identify setPage consent on off destroy'.split(' ');
-
-/** Runs one queued or live command against `chat`: `Conduit('identify', {...})` → `chat.identify({...})`. */
+/**
+ * Runs one queued or live command against `chat`: `Conduit('identify', {...})` →
+ * `chat.identify({...})`. The commands are exactly the methods of `Chat`.
+ */
 export function runCommand(chat: Chat, [name, ...args]: Command): void {
-  if (!COMMANDS.includes(name)) throw new WidgetError('bad_option', `unknown command ${name}`);
+  if (!Object.hasOwn(chat, name)) throw new WidgetError('bad_option', `unknown command ${name}`);
   (chat[name as keyof Chat] as (...a: unknown[]) => void)(...args);
 }
 

@@ -199,7 +199,7 @@ export class App extends Component<ViewProps, UiState> {
           : s.error
             ? t.refused
             : s.typing !== null
-              ? fill(t.typing, { name: s.typing || s.agent || t.chat })
+              ? fill(t.typing, s.typing || s.agent || t.chat)
               : '';
     return (
       <>

@@ -14,7 +14,7 @@ export function Launcher(props: {
       type="button"
       class="l"
       part="launcher"
-      aria-label={unread ? `${label} (${fill(t.unread, { n: unread })})` : label}
+      aria-label={unread ? `${label} (${fill(t.unread, unread)})` : label}
       aria-expanded={props.open ? 'true' : 'false'}
       onClick={props.onClick}
     >
