@@ -12,7 +12,8 @@ export function emitter<E>(): Emitter<E> {
   let all: { [K in keyof E]?: Set<(payload: E[K]) => void> } = {};
   const self: Emitter<E> = {
     on(event, fn) {
-      (all[event] ??= new Set()).add(fn);
+      all[event] ??= new Set();
+      all[event].add(fn);
       return () => self.off(event, fn);
     },
     off: (event, fn) => all[event]?.delete(fn),
