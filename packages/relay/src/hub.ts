@@ -4,6 +4,7 @@ import {
   type EndReason,
   ERROR_CODES,
   type ErrorCode,
+  type FrameOf,
   type RelayToOperator,
   type RelayToVisitor,
 } from '@conduit-chat/protocol';
@@ -183,7 +184,7 @@ export function createHub(deps: HubDeps) {
     return [...seen.values()];
   }
 
-  function statusFrame(session: Session<RelayConn>): RelayToVisitor {
+  function statusFrame(session: Session<RelayConn>): FrameOf<RelayToVisitor, 'status'> {
     const online = onlineOperators(session.siteId);
     return {
       t: 'status',

@@ -44,8 +44,8 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
       token: session.token,
       resumed,
       truncated,
-      operators: status.t === 'status' ? status.operators : [],
-      online: status.t === 'status' ? status.online : false,
+      operators: status.operators,
+      online: status.online,
       agent: session.owner ? { name: session.owner.name } : null,
       widget,
     });
