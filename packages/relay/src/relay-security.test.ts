@@ -238,3 +238,35 @@ describe.each(TRANSPORTS)('relay bad inputs (%s)', (transport) => {
     expect((await second.closed).code).toBe(1013);
   });
 });
+
+describe('relay internal errors', () => {
+  it('answers a frame whose handling throws with error internal and keeps the socket', async () => {
+    let calls = 0;
+    const { relay, visitorUrl, logs } = await startTestRelay(
+      'uws',
+      {},
+      {
+        tech: {
+          lookup: () => {
+            calls++;
+            if (calls === 1) throw new Error('MARKER-broken-database');
+            return { ip: '127.0.0.1', browser: 'Chrome', os: 'Linux', device: 'desktop' };
+          },
+        },
+      },
+    );
+    try {
+      const v = new TestClient(visitorUrl());
+      await v.opened();
+      v.send(hello());
+      expect(await v.next('error')).toMatchObject({ code: 'internal' });
+      v.send(hello());
+      expect((await v.next('welcome')).resumed).toBe(false);
+      expect(logs()).toContain('"msg":"frame handler failed"');
+      expect(logs()).not.toContain('MARKER-broken-database');
+      await v.close();
+    } finally {
+      await relay.close();
+    }
+  });
+});

@@ -132,7 +132,17 @@ export async function startRelay(
         endpoint(conn).open(conn);
       },
       message(conn, data) {
-        endpoint(conn).message(conn, data);
+        try {
+          endpoint(conn).message(conn, data);
+        } catch (error) {
+          // A bug must cost one frame, not the connection or the process; the client is told.
+          const err = error instanceof Error ? error.name : 'unknown';
+          logger.error(
+            { role: conn.data.role, site: conn.data.site.id, err },
+            'frame handler failed',
+          );
+          hub.sendError(conn, 'internal');
+        }
       },
       drain(conn) {
         // Live frames are never queued in the relay (a reader over the limit is closed and
