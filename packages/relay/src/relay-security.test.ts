@@ -73,6 +73,22 @@ describe.each(TRANSPORTS)('relay bad inputs (%s)', (transport) => {
     await expect(client(operatorUrl(), OTHER_ORIGIN).opened()).rejects.toThrow('HTTP 403');
   });
 
+  it('accepts the console it serves: operators from the relay’s own origin, visitors not', async () => {
+    const { relay, operatorUrl, visitorUrl } = await start({
+      publicUrl: 'https://chat.acme.example',
+    });
+    const own = `http://127.0.0.1:${relay.port}`;
+    const op = await operator(operatorUrl(), undefined, own);
+    cleanups.push(() => op.client.close());
+    expect(op.ready.site.id).toBe('acme');
+    const viaPublicUrl = await operator(operatorUrl(), undefined, 'https://chat.acme.example');
+    cleanups.push(() => viaPublicUrl.client.close());
+    await expect(client(visitorUrl(), own).opened()).rejects.toThrow('HTTP 403');
+    await expect(
+      client(operatorUrl(), `http://127.0.0.1:${relay.port + 1}`).opened(),
+    ).rejects.toThrow('HTTP 403');
+  });
+
   it('refuses a wrong operator key with auth_failed and 4001, and a silent socket with 4004', async () => {
     const { operatorUrl, visitorUrl } = await start({ limits: { handshakeTimeoutMs: 50 } });
     const wrong = client(operatorUrl());

@@ -12,6 +12,24 @@ import type { HttpRequest, UpgradeDecision } from './transport/transport.js';
 
 const ROLES = { '/v1/visitor': 'visitor', '/v1/operator': 'operator' } as const;
 
+/**
+ * True when `origin` is the relay itself: `publicUrl`, or the host (and port) the request was
+ * sent to. The scheme is not compared: behind a TLS proxy the relay sees http while the
+ * console's origin is https, and one port cannot serve both.
+ */
+export function ownOrigin(origin: string, host: string | undefined, publicUrl?: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  if (url.origin !== origin) return false;
+  if (publicUrl && new URL(publicUrl).origin === origin) return true;
+  return host !== undefined && url.host === host.toLowerCase();
+}
+
 /** What the gate needs. */
 export interface UpgradeGateDeps {
   config: RelayConfig;
@@ -41,9 +59,14 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
       if (deps.closing()) return refuse(503, 'closing', 'relay shutting down');
       const site = hub.sites.get(new URLSearchParams(req.query).get('site') ?? '');
       if (!site) return refuse(404, 'site', 'unknown site');
-      // Exact match only: no prefix, no scheme or port leniency, no `null`.
+      // Exact match only: no prefix, no scheme or port leniency, no `null`. Operators may also
+      // come from the relay's own origin: the console it serves at /console/.
       const origin = req.headers.origin;
-      if (!origin || !deps.origins.get(site.id)?.has(origin)) {
+      const allowed =
+        origin !== undefined &&
+        (deps.origins.get(site.id)?.has(origin) === true ||
+          (role === 'operator' && ownOrigin(origin, req.headers.host, config.publicUrl)));
+      if (!allowed) {
         metrics.originRejected(role);
         logger.warn({ role, site: site.id }, 'origin rejected');
         return { accept: false, reply: textReply(403, 'origin not allowed') };
