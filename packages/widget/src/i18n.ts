@@ -72,8 +72,7 @@ export function table(tag: string): Strings {
  * to English) with `overrides` on top.
  */
 export function strings(locale: string | undefined, overrides?: Partial<Strings>): Strings {
-  const tag = (locale ?? '').toLowerCase();
-  return { ...table(PACKED[tag] ? tag : (tag.split('-')[0] ?? '')), ...overrides };
+  return { ...table((locale ?? '').toLowerCase().split('-')[0] ?? ''), ...overrides };
 }
 
 /** Fills the placeholder of a string (`{n}`, `{name}`: each string has at most one). */

@@ -21,24 +21,19 @@ export function mount(parent: HTMLElement, css: string): Mounted {
   const doc = parent.ownerDocument;
   const host = doc.createElement('conduit-chat');
   const root = host.attachShadow({ mode: 'open' });
-  let setTheme: (css: string) => void;
-  const win = doc.defaultView as (Window & typeof globalThis) | null;
-  if (win && 'adoptedStyleSheets' in root && 'replaceSync' in win.CSSStyleSheet.prototype) {
-    const base = new win.CSSStyleSheet();
-    const theme = new win.CSSStyleSheet();
-    base.replaceSync(css);
-    root.adoptedStyleSheets = [base, theme];
-    setTheme = (rules) => theme.replaceSync(rules);
-  } else {
-    const base = doc.createElement('style');
-    const theme = doc.createElement('style');
-    base.textContent = css;
-    root.append(base, theme);
-    setTheme = (rules) => {
-      theme.textContent = rules;
-    };
-  }
   const container = doc.createElement('div');
+  // Two sheets: the fixed rules, and the theme (replaced whenever it changes).
+  const adopt = 'adoptedStyleSheets' in root && 'replaceSync' in CSSStyleSheet.prototype;
+  const sheet = () => (adopt ? new CSSStyleSheet() : doc.createElement('style'));
+  const base = sheet();
+  const theme = sheet();
+  const setTheme = (rules: string, sheet = theme) => {
+    if ('replaceSync' in sheet) sheet.replaceSync(rules);
+    else sheet.textContent = rules;
+  };
+  setTheme(css, base);
+  if (adopt) root.adoptedStyleSheets = [base, theme] as CSSStyleSheet[];
+  else root.append(base as HTMLStyleElement, theme as HTMLStyleElement);
   root.append(container);
   parent.append(host);
   return { host, root, container, setTheme, unmount: () => host.remove() };

@@ -34,31 +34,31 @@ export function viewOf(p: ViewProps, confirm: boolean): View {
  */
 export class App extends Component<ViewProps, UiState> {
   override state: UiState = { confirm: false, errors: {}, length: 0 };
-  private root = createRef<HTMLDivElement>();
-  private refocus = false;
-  private shown: View | null = null;
+  #root = createRef<HTMLDivElement>();
+  #refocus = false;
+  #shown: View | null = null;
 
   override componentDidUpdate() {
-    const find = (q: string) => this.root.current?.querySelector<HTMLElement>(q);
+    const find = (q: string) => this.#root.current?.querySelector<HTMLElement>(q);
     const view = this.props.state.open ? viewOf(this.props, this.state.confirm) : null;
-    if (view && view !== this.shown) (find('.f input,.f button,textarea') ?? find('.ib'))?.focus();
-    if (!view && this.refocus) find('.l')?.focus();
-    this.shown = view;
-    this.refocus = false;
+    if (view && view !== this.#shown) (find('.f input,.f button,textarea') ?? find('.ib'))?.focus();
+    if (!view && this.#refocus) find('.l')?.focus();
+    this.#shown = view;
+    this.#refocus = false;
     const list = find('.m');
     if (list) list.scrollTop = list.scrollHeight;
   }
 
-  private close = () => {
-    this.refocus = true;
-    this.confirm(false);
+  #close = () => {
+    this.#refocus = true;
+    this.#confirm(false);
     this.props.actions.close();
   };
 
-  private confirm = (confirm: boolean) => this.setState({ confirm });
+  #confirm = (confirm: boolean) => this.setState({ confirm });
 
   // Validates a contact form; its value when valid, else null (the errors show).
-  private contact(values: ContactInput, required: (keyof ContactInput)[]) {
+  #contact(values: ContactInput, required: (keyof ContactInput)[]) {
     const { errors, value } = validateContact(values, required);
     this.setState({ errors });
     return Object.keys(errors).length ? null : value;
@@ -70,7 +70,7 @@ export class App extends Component<ViewProps, UiState> {
     const view = viewOf(p, this.state.confirm);
     const status = s.agent ?? (s.online === null ? '' : s.online ? t.online : t.away);
     return (
-      <div class="w" ref={this.root}>
+      <div class="w" ref={this.#root}>
         {s.open && (
           <div
             class="p"
@@ -80,8 +80,8 @@ export class App extends Component<ViewProps, UiState> {
             onKeyDown={(e) => {
               if (e.key !== 'Escape') return;
               e.stopPropagation();
-              if (this.state.confirm) this.confirm(false);
-              else this.close();
+              if (this.state.confirm) this.#confirm(false);
+              else this.#close();
             }}
           >
             <div class="h">
@@ -93,7 +93,7 @@ export class App extends Component<ViewProps, UiState> {
                   <bdi>{status}</bdi>
                 </p>
               </div>
-              <button type="button" class="ib" aria-label={t.minimize} onClick={this.close}>
+              <button type="button" class="ib" aria-label={t.minimize} onClick={this.#close}>
                 <svg viewBox="0 0 24 24" aria-hidden="true">
                   <path d="M5 12h14" />
                 </svg>
@@ -104,7 +104,7 @@ export class App extends Component<ViewProps, UiState> {
                 <button type="button" class="lk" onClick={actions.download}>
                   {t.download}
                 </button>
-                <button type="button" class="lk" onClick={() => this.confirm(true)}>
+                <button type="button" class="lk" onClick={() => this.#confirm(true)}>
                   {t.end}
                 </button>
                 <button
@@ -117,20 +117,20 @@ export class App extends Component<ViewProps, UiState> {
                 </button>
               </div>
             )}
-            {this.body(view)}
+            {this.#body(view)}
           </div>
         )}
         <Launcher
           t={t}
           open={s.open}
           unread={s.unread}
-          onClick={s.open ? this.close : actions.open}
+          onClick={s.open ? this.#close : actions.open}
         />
       </div>
     );
   }
 
-  private body(view: View) {
+  #body(view: View) {
     const p = this.props;
     const { state: s, t, actions } = p;
     const { errors } = this.state;
@@ -148,12 +148,12 @@ export class App extends Component<ViewProps, UiState> {
             [
               t.end,
               () => {
-                this.confirm(false);
+                this.#confirm(false);
                 actions.end();
               },
               true,
             ],
-            [t.cancel, () => this.confirm(false)],
+            [t.cancel, () => this.#confirm(false)],
           ]}
         />
       );
@@ -168,7 +168,7 @@ export class App extends Component<ViewProps, UiState> {
           intro={t.offline}
           submit={s.offline ? t.sending : t.leave}
           onSubmit={(values) => {
-            const value = !s.offline && this.contact(values, ['name', 'email', 'text']);
+            const value = !s.offline && this.#contact(values, ['name', 'email', 'text']);
             if (value) actions.offline(value);
           }}
         />
@@ -184,7 +184,7 @@ export class App extends Component<ViewProps, UiState> {
           optional={!required}
           submit={t.start}
           onSubmit={(values) => {
-            const value = this.contact(values, required ? ['name', 'email'] : []);
+            const value = this.#contact(values, required ? ['name', 'email'] : []);
             if (value) actions.preChat(value);
           }}
           onSkip={required ? undefined : () => actions.preChat(null)}
