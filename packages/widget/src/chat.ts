@@ -123,7 +123,7 @@ export function visitorUrl(relay: string, site: string): string {
     url = new URL(relay.replace(/^http/i, 'ws'));
   } catch {}
   if (!url || !/^wss?:$/.test(url.protocol)) {
-    throw new WidgetError('bad_option', 'relay: an http(s) or ws(s) URL');
+    throw new WidgetError('bad_option', 'relay URL');
   }
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.origin}${path}/v1/visitor?site=${encodeURIComponent(site)}`;
@@ -158,7 +158,6 @@ export function createChat(options: ChatOptions): Chat {
   let page = { url: '', title: '' };
   let mounted: Mounted | null = null;
   let destroyed = false;
-  let lastTheme = '';
 
   const readPage = (href = location.href, title = doc.title) => {
     page = { url: pageUrl(href, options.keepQuery), title: clamp(title, LIMITS.titleChars) };
@@ -201,23 +200,24 @@ export function createChat(options: ChatOptions): Chat {
   function onFrame(frame: RelayToVisitor, replay: boolean) {
     const known = frame.t === 'msg' && state.messages.some((m) => m.id === frame.id);
     dispatch({ type: 'frame', frame, replay });
-    const away = !state.open || doc.hidden;
-    // Visitor info travels in its own frame, so a value the relay refuses costs no chat.
-    if (frame.t === 'welcome' && Object.keys(info).length) conn.send({ t: 'info', ...info });
+    // A new operator message or invitation while the panel is closed or the tab hidden.
+    const news =
+      frame.t === 'invite' || (frame.t === 'msg' && frame.from === 'operator' && !replay);
+    if (news && !known && (!state.open || doc.hidden)) {
+      if (sound) eye.beep();
+      if (options.titleBlink !== false) eye.blink(`(${state.unread || 1}) ${t.newMessage}`);
+    }
     if (frame.t === 'welcome' || frame.t === 'status') {
       events.emit('status', { online: frame.online, operators: state.operators });
-    } else if (frame.t === 'msg' && !known) {
+    }
+    // Visitor info travels in its own frame, so a value the relay refuses costs no chat.
+    if (frame.t === 'welcome' && Object.keys(info).length) conn.send({ t: 'info', ...info });
+    if (frame.t === 'msg' && !known) {
       const { seq, id, from, name, text, at } = frame;
       events.emit('message', { id, seq, from, name, text, at, replay });
-      if (from === 'operator' && !replay && away) notify();
-    } else if (frame.t === 'invite' && away) notify();
-    else if (frame.t === 'ended') events.emit('ended', { reason: frame.reason });
-    else if (frame.t === 'error') fail(frame.code, frame.message);
-  }
-
-  function notify() {
-    if (sound) eye.beep();
-    if (options.titleBlink !== false) eye.blink(`(${state.unread || 1}) ${t.newMessage}`);
+    }
+    if (frame.t === 'ended') events.emit('ended', { reason: frame.reason });
+    if (frame.t === 'error') fail(frame.code, frame.message);
   }
 
   const stopTyping = () => {
@@ -304,17 +304,10 @@ export function createChat(options: ChatOptions): Chat {
       locale,
     };
     render(createElement(App, props), container);
-    theme();
-  }
-
-  // Theme colour, and on small screens the visual viewport height (on-screen keyboard).
-  function theme() {
+    // Theme colour, and on small screens the visual viewport height (on-screen keyboard).
     const vv = win.visualViewport;
     const small = vv && state.open && win.innerWidth < 640;
-    const css = themeCss(options.color ?? state.settings?.color, small ? vv.height : undefined);
-    if (!mounted || css === lastTheme) return;
-    lastTheme = css;
-    mounted.setTheme(css);
+    mounted.setTheme(themeCss(options.color ?? s?.color, small ? vv.height : undefined));
   }
 
   const onOnline = () => conn.retryNow();
@@ -329,7 +322,7 @@ export function createChat(options: ChatOptions): Chat {
     win[method]('online', onOnline);
     doc[method]('visibilitychange', onVisible);
     doc[method]('DOMContentLoaded', start);
-    win.visualViewport?.[method]('resize', theme);
+    win.visualViewport?.[method]('resize', draw);
   };
 
   function start() {

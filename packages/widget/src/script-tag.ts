@@ -47,7 +47,7 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
  * `chat.identify({...})`. The commands are exactly the methods of `Chat`.
  */
 export function runCommand(chat: Chat, [name, ...args]: Command): void {
-  if (!Object.hasOwn(chat, name)) throw new WidgetError('bad_option', `unknown command ${name}`);
+  if (!Object.hasOwn(chat, name)) throw new WidgetError('bad_option', `command ${name}`);
   (chat[name as keyof Chat] as (...a: unknown[]) => void)(...args);
 }
 
@@ -61,7 +61,7 @@ export function bootScriptTag(
 ) {
   const tag =
     script ?? win.document.querySelector<HTMLScriptElement>('script[data-site][src*="widget"]');
-  if (!tag) throw new WidgetError('bad_option', 'script tag with data-site not found.');
+  if (!tag) throw new WidgetError('bad_option', 'no script tag with data-site');
   const chat = createChat(scriptOptions(tag));
   const queued = win.Conduit?.q ?? [];
   const run = (...command: Command) => {
@@ -71,7 +71,7 @@ export function bootScriptTag(
       console.error(error);
     }
   };
-  const conduit: CommandFunction = (...command) => run(...command);
+  const conduit: CommandFunction = run;
   conduit.chat = chat;
   win.Conduit = conduit;
   for (const command of Array.from(queued)) run(...(Array.from(command) as Command));

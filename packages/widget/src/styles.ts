@@ -9,7 +9,6 @@ export const CSS = `
 .w{font:15px/1.4 system-ui,sans-serif;color:#111}
 :focus-visible{outline:3px solid #111;outline-offset:2px}
 svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2}
-.l,.h,.v,.pb{background:var(--conduit-color);color:var(--conduit-text)}
 .l{display:grid;place-items:center;width:56px;height:56px;border-radius:50%;box-shadow:0 4px 14px #0004;position:relative}
 .b{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;line-height:22px}
 .p{position:absolute;bottom:68px;right:0;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px #0005;overflow:hidden}
@@ -17,25 +16,25 @@ svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2}
 .h,.tb,.r,.c{display:flex;gap:8px;padding:8px 12px}
 .h{align-items:center}
 .g{flex:1}
-h2{font-weight:700}
+h2,.n,.pb{font-weight:700}
 .tb,.x,.e,.s,.t,.k{font-size:13px}
 .tb{border-bottom:1px solid #ddd}
 .lk{color:#1d4ed8}
 a,.lk{text-decoration:underline}
 .m{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
 .i{max-width:85%;padding:8px 11px;border-radius:12px;background:#eef0f3;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
-.i.v{align-self:flex-end;background:var(--conduit-color)}
+.v{align-self:flex-end}
+.l,.h,.v,.pb{background:var(--conduit-color);color:var(--conduit-text)}
 .s{align-self:center;background:none}
 .s,.x,.k{color:#444}
 .n,.t{display:block}
-.n{font-weight:700}
 .x{padding:0 14px}
 .e{color:#b91c1c}
 .c{border-top:1px solid #ddd;flex-wrap:wrap}
 .c textarea{flex:1;height:42px;resize:none}
 .k{width:100%;text-align:right}
 textarea,input,.sb{padding:9px 10px;border:1px solid #767676;border-radius:8px;background:#fff;color:#111}
-.pb{padding:9px 14px;border-radius:8px;font-weight:700}
+.pb{padding:9px 14px;border-radius:8px}
 .f{padding:16px;display:flex;flex-direction:column;gap:12px;overflow-y:auto}
 label{display:flex;flex-direction:column;gap:4px;font-weight:600}
 [aria-invalid=true]{border-color:#b91c1c}

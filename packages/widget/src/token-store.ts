@@ -14,23 +14,23 @@ export interface TokenStore {
 export function tokenStore(site: string, persist = true): TokenStore {
   const key = `conduit:${site}`;
   let token: string | null = null;
-  const area = () => (persist ? sessionStorage : null);
+  const storage = (use: (area: Storage) => void) => {
+    try {
+      if (persist) use(sessionStorage);
+    } catch {
+      // Kept in memory.
+    }
+  };
   return {
     get() {
-      try {
-        return area()?.getItem(key) ?? token;
-      } catch {
-        return token;
-      }
+      storage((area) => {
+        token = area.getItem(key) ?? token;
+      });
+      return token;
     },
     set(value) {
       token = value;
-      try {
-        if (value) area()?.setItem(key, value);
-        else area()?.removeItem(key);
-      } catch {
-        // Kept in memory.
-      }
+      storage((area) => (value ? area.setItem(key, value) : area.removeItem(key)));
     },
   };
 }
