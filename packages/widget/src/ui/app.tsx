@@ -203,13 +203,7 @@ export class App extends Component<ViewProps, UiState> {
               : '';
     return (
       <>
-        <MessageList
-          messages={s.messages}
-          greeting={p.greeting}
-          truncated={s.truncated}
-          t={t}
-          locale={p.locale}
-        />
+        <MessageList {...p} />
         <div class="x" role="status">
           {note}{' '}
           {s.idleReason && (

@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../chat-store.js';
 import type { StringKey, Strings } from '../i18n.js';
 import { linkify } from '../linkify.js';
+import type { ViewProps } from './types.js';
 
 function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | undefined }) {
   if (m.from === 'system') return <div class="i s">{t[m.text as StringKey] ?? m.text}</div>;
@@ -36,14 +37,8 @@ function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | u
 }
 
 /** The conversation: a live log, so screen readers announce new messages. */
-export function MessageList(props: {
-  messages: readonly ChatMessage[];
-  greeting: string | null;
-  truncated: boolean;
-  t: Strings;
-  locale: string | undefined;
-}) {
-  const { t } = props;
+export function MessageList(props: ViewProps) {
+  const { t, state } = props;
   return (
     <div
       class="m"
@@ -53,9 +48,9 @@ export function MessageList(props: {
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe scrollable-region-focusable)
       tabIndex={0}
     >
-      {props.truncated && <div class="i s">{t.truncated}</div>}
+      {state.truncated && <div class="i s">{t.truncated}</div>}
       {props.greeting && <div class="i">{props.greeting}</div>}
-      {props.messages.map((m) => (
+      {state.messages.map((m) => (
         <Item key={m.id} m={m} t={t} locale={props.locale} />
       ))}
     </div>
