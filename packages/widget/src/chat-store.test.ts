@@ -48,6 +48,14 @@ describe('reduce', () => {
     expect(s.messages.filter((m) => m.from === 'system')).toHaveLength(1);
   });
 
+  it('F3: shows the messages of a new session after a lost one, though their seqs repeat', () => {
+    let s = frame(initialChat(), welcome());
+    s = frame(s, relayMsg(1, 'old', 'operator', 'old-1'));
+    s = frame(s, welcome({ resumed: false }));
+    s = frame(s, relayMsg(1, 'new', 'operator', 'new-1'));
+    expect(s.messages.map((m) => m.text)).toEqual(['old', 'lost', 'new']);
+  });
+
   it('marks unsent messages failed when the chat ends, and on a refusal with their id', () => {
     let s = reduce(initialChat(), { type: 'send', id: 'a', text: '1', at: 1 });
     s = reduce(s, { type: 'send', id: 'b', text: '2', at: 2 });
