@@ -155,6 +155,17 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
         `  Operator key:  ${demoKey}\n` +
         `Press Ctrl-C to stop.\n\n`,
     );
+  } else {
+    const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host;
+    const base =
+      config.publicUrl?.replace(/\/+$/, '') ??
+      `${config.tls ? 'https' : 'http'}://${host}:${relay.port}`;
+    write(
+      io.stderr,
+      `\nConduit relay is running (${config.sites.length} site(s)).\n` +
+        `  Console:       ${base}/console/\n` +
+        `  Widget:        ${base}/widget.js\n\n`,
+    );
   }
   if (io.signals) {
     let stopping = false;
@@ -219,7 +230,8 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
+/** Runs the CLI with the process's arguments, streams and signals (the `conduit-relay` bin). */
+export function runCli(): void {
   main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -237,3 +249,5 @@ if (isMain()) {
     },
   );
 }
+
+if (isMain()) runCli();

@@ -119,6 +119,8 @@ export const configSchema = z
     session: session.prefault({}),
     limits: limits.prefault({}),
     cluster: z.object({ redisUrl: z.url().optional() }).prefault({}),
+    /** IP geolocation: the embedded country database always; a city mmdb file when given. */
+    geo: z.object({ cityDb: z.string().min(1).optional() }).prefault({}),
     /** Demo mode: serve /demo/ and allow the listening address as an origin of site `demo`. */
     demo: z.boolean().default(false),
     /** Development: the log mail transport prints content. */

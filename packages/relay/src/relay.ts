@@ -85,7 +85,9 @@ export async function startRelay(
   const logger = deps.logger ?? createLogger();
   const ownDispatcher = deps.dispatcher ? null : createRelayDispatcher(config, logger);
   const dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
-  const tech = deps.tech ?? (await createTechLookup());
+  const tech =
+    deps.tech ??
+    (await createTechLookup(config.geo.cityDb ? { cityDb: config.geo.cityDb } : {}));
   let transportName: TransportName = config.transport;
   let closing = false;
   const connections = { visitor: 0, operator: 0 };
