@@ -108,7 +108,7 @@ export function renderMarkdown(r) {
 
   out.push('## Latency (open loop)', '');
   out.push(
-    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together. "Sender late" is how far behind its schedule the generator fell: when it is large, the generator was starved of CPU and the latencies include that.',
+    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together (and the p99 of each round, to show how much a busy moment of the machine weighs). "Sender late" is how far behind its schedule the generator fell: when it is large, the generator was starved of CPU and the latencies include that.',
     '',
   );
   /** @type {string[][]} */
@@ -116,7 +116,7 @@ export function renderMarkdown(r) {
   for (const n of names) {
     const open = routing(n)?.open;
     if (!open) {
-      latRows.push([n, '–', ...Array(8).fill(skipText(r.servers[n], 'routing'))]);
+      latRows.push([n, '–', ...Array(9).fill(skipText(r.servers[n], 'routing'))]);
       continue;
     }
     for (const o of open) {
@@ -131,6 +131,7 @@ export function renderMarkdown(r) {
         `${int(o.lost)}${o.unsent ? ` (+${int(o.unsent)} unsent)` : ''}`,
         `${fix(o.serverCpuPct, 0)} %`,
         `${ms(o.senderLateMaxUs)}`,
+        (o.p99ByRoundUs ?? []).map((/** @type {number} */ v) => ms(v)).join(' / '),
       ]);
     }
   }
@@ -147,6 +148,7 @@ export function renderMarkdown(r) {
         'lost',
         'server CPU',
         'sender late (max)',
+        'p99 per round',
       ],
       latRows,
     ),
@@ -337,26 +339,35 @@ function goalRows(r) {
         : 'the per-message costs above',
     );
     const at = s.routing?.open?.find((/** @type {any} */ o) => o.rate === GOALS.p99Rate);
-    // When the generator itself fell behind its schedule by more than the goal, the latency is
-    // the generator's starvation as much as the server's: say so instead of judging.
-    const starved = at && at.senderLateMaxUs > GOALS.p99Us;
+    // A round in which the generator fell behind its own schedule by more than the goal
+    // measured the machine, not the server: the goal is judged on the other rounds only, and
+    // "not measurable" when there are none.
+    const late = at?.lateByRoundUs ?? [];
+    const valid = late.flatMap((/** @type {number} */ l, /** @type {number} */ i) =>
+      l <= GOALS.p99Us ? [i] : [],
+    );
+    const validP99 = valid.map((/** @type {number} */ i) => at.p99ByRoundUs[i]);
+    const validLost = valid.reduce(
+      (/** @type {number} */ a, /** @type {number} */ i) => a + (at.lostByRound?.[i] ?? 0),
+      0,
+    );
     push(
       [
         `${n}: p99 ≤ 2 ms at 20k msg/s`,
         at
-          ? `${ms(at.latencyUs.p99)} ms${at.lost ? `, ${int(at.lost)} lost` : ''}${starved ? ` (generator fell up to ${ms(at.senderLateMaxUs)} ms behind)` : ''}`
+          ? `${ms(at.latencyUs.p99)} ms over all rounds; ${valid.length ? `${validP99.map((/** @type {number} */ v) => ms(v)).join(' / ')} ms in the ${valid.length} round(s) where the generator kept its schedule` : 'the generator fell behind its schedule in every round'}`
           : 'not measured',
         at
-          ? starved
-            ? 'not measurable in this run'
-            : yes(at.latencyUs.p99 <= GOALS.p99Us && at.lost === 0)
+          ? valid.length
+            ? yes(validP99.every((/** @type {number} */ v) => v <= GOALS.p99Us) && validLost === 0)
+            : 'not measurable in this run'
           : '–',
       ],
       !at
         ? ''
-        : starved
-          ? "the machine was busy: the generator could not keep its own schedule, so the figure is not the server's"
-          : 'queueing once the server nears its capacity (see msgs/s above)',
+        : valid.length
+          ? 'queueing behind other work on the machine and the per-message cost above (see p99 per round)'
+          : "the machine was busy: the generator could not keep its own schedule, so the figure is not the server's",
     );
     const m = s.memory;
     push(

@@ -215,6 +215,8 @@ function sumOpen(rate, rounds) {
     unsent: rounds.reduce((a, r) => a + r.unsent, 0),
     latencyUs: last.allRoundsUs,
     p99ByRoundUs: rounds.map((r) => r.latencyUs.p99),
+    lateByRoundUs: rounds.map((r) => r.senderLateMaxUs),
+    lostByRound: rounds.map((r) => r.lost),
     senderLateMaxUs: Math.max(...rounds.map((r) => r.senderLateMaxUs)),
     serverCpuPct: rounds.reduce((a, r) => a + r.serverCpuPct, 0) / rounds.length,
     genCpuPct: rounds.reduce((a, r) => a + r.genCpuPct, 0) / rounds.length,
