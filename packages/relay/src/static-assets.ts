@@ -21,8 +21,14 @@ export interface AssetDirs {
   demoDir?: string | undefined;
 }
 
-/** `Cache-Control` of `/widget.js`: a day, revalidated by ETag after that. */
+/** `Cache-Control` of `/widget.js` and its language files: a day, revalidated by ETag after that. */
 export const WIDGET_CACHE = 'public, max-age=86400';
+
+/**
+ * `/widget/locales/<code>.js`: the script-tag widget's language files (`locales/` beside
+ * `widget.js`). Only `xx` or `xx-YY` names, and only files present on disk, are served.
+ */
+export const WIDGET_LOCALE_PATH = /^\/widget\/locales\/([a-z]{2}(?:-[A-Z]{2})?)\.js$/;
 
 /** Security headers of every console response (CHECKLIST B22). */
 export const CONSOLE_HEADERS = {
@@ -114,11 +120,14 @@ export function safeJoin(root: string, rel: string): string | null {
   return full === base || full.startsWith(base + sep) ? full : null;
 }
 
-/** Serves `/widget.js`, `/console/…` and (demo mode) `/demo/…`; null for other paths. */
+/** Serves `/widget.js`, `/widget/locales/<code>.js`, `/console/…` and (demo mode) `/demo/…`; null for other paths. */
 export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) {
   const { widgetDir, consoleDir, demoDir } = defaults(dirs);
   const widgetFile = widgetDir ? join(widgetDir, 'widget.js') : null;
   let widget = widgetFile ? loadBundle(widgetFile) : null;
+  // Language files, compressed on first request; only names found on disk are kept (so at
+  // most as many entries as files in `locales/`).
+  const locales = new Map<string, Bundle>();
 
   function serveWidget(req: HttpRequest): HttpReply {
     // Built after the relay started (e.g. `npm start` building in parallel): pick it up.
@@ -126,18 +135,31 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
     if (!widget) {
       return textReply(404, 'widget not built: run npm run build -w @conduit-chat/widget');
     }
+    return bundleReply(req, widget);
+  }
+
+  function serveLocale(req: HttpRequest, name: string): HttpReply {
+    let bundle = locales.get(name);
+    if (!bundle && widgetDir) {
+      bundle = loadBundle(join(widgetDir, 'locales', `${name}.js`)) ?? undefined;
+      if (bundle) locales.set(name, bundle);
+    }
+    return bundle ? bundleReply(req, bundle) : textReply(404, 'not found');
+  }
+
+  function bundleReply(req: HttpRequest, bundle: Bundle): HttpReply {
     const headers: Record<string, string> = {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': WIDGET_CACHE,
-      etag: widget.etag,
+      etag: bundle.etag,
       vary: 'Accept-Encoding',
       'cross-origin-resource-policy': 'cross-origin',
       'x-content-type-options': 'nosniff',
     };
-    if (req.headers['if-none-match'] === widget.etag) return { status: 304, headers };
+    if (req.headers['if-none-match'] === bundle.etag) return { status: 304, headers };
     const encoding = pickEncoding(req.headers['accept-encoding']);
     if (encoding) headers['content-encoding'] = encoding;
-    const body = encoding === 'br' ? widget.br : encoding === 'gzip' ? widget.gzip : widget.body;
+    const body = encoding === 'br' ? bundle.br : encoding === 'gzip' ? bundle.gzip : bundle.body;
     return { status: 200, headers, body: req.method === 'head' ? '' : body };
   }
 
@@ -171,6 +193,8 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
     handle(req: HttpRequest): HttpReply | Promise<HttpReply> | null {
       if (req.method !== 'get' && req.method !== 'head') return null;
       if (req.path === '/widget.js') return serveWidget(req);
+      const locale = WIDGET_LOCALE_PATH.exec(req.path);
+      if (locale?.[1]) return serveLocale(req, locale[1]);
       if (req.path === '/console' || req.path === '/demo') {
         if (req.path === '/demo' && !options.demo) return null;
         return { status: 301, headers: { location: `${req.path}/` } };
