@@ -79,6 +79,7 @@ export async function runOpenLoop(g, o) {
   let k = 0;
   let unsent = 0;
   let lateMaxUs = 0;
+  const late = new Histogram();
   /** @type {Mark | null} */
   let a = null;
   /** @type {Mark | null} */
@@ -92,6 +93,7 @@ export async function runOpenLoop(g, o) {
         const due = t0 + k * stepUs;
         if (due > now) break;
         if (now - due > lateMaxUs) lateMaxUs = now - due;
+        if (due >= g.windowFrom && due < g.windowTo) late.record(now - due);
         if (
           !g.sendNext(
             /** @type {import('./raw-ws.mjs').RawConn} */ (visitors[k % n]),
@@ -125,6 +127,7 @@ export async function runOpenLoop(g, o) {
     lost: expected - g.hist.n,
     unsent,
     senderLateMaxUs: lateMaxUs,
+    senderLateP99Us: late.quantile(0.99),
     latencyUs: g.hist.summary(),
     allRoundsUs: all.summary(),
     serverCpuPct: r.serverCpuPct,

@@ -20,6 +20,8 @@ export const GOALS = {
   churnPct: 5,
   widgetGzip: 10 * 1024,
   bootMs: 20,
+  /** A latency round counts when the generator sent 99 % of its messages this close to schedule. */
+  validLateUs: 1000,
 };
 
 /** @param {number} n */
@@ -108,7 +110,7 @@ export function renderMarkdown(r) {
 
   out.push('## Latency (open loop)', '');
   out.push(
-    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together (and the p99 of each round, to show how much a busy moment of the machine weighs). "Sender late" is how far behind its schedule the generator fell: when it is large, the generator was starved of CPU and the latencies include that.',
+    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together (and the p99 of each round, to show how much a busy moment of the machine weighs). "Sender late" is how far behind its schedule the generator sent (p99 of the worst round / max): when it is large, the generator was starved of CPU and the latencies include that.',
     '',
   );
   /** @type {string[][]} */
@@ -130,7 +132,7 @@ export function renderMarkdown(r) {
         ms(o.latencyUs.max),
         `${int(o.lost)}${o.unsent ? ` (+${int(o.unsent)} unsent)` : ''}`,
         `${fix(o.serverCpuPct, 0)} %`,
-        `${ms(o.senderLateMaxUs)}`,
+        `${ms(o.senderLateP99Us)} / ${ms(o.senderLateMaxUs)}`,
         (o.p99ByRoundUs ?? []).map((/** @type {number} */ v) => ms(v)).join(' / '),
       ]);
     }
@@ -147,7 +149,7 @@ export function renderMarkdown(r) {
         'max',
         'lost',
         'server CPU',
-        'sender late (max)',
+        'sender late p99 / max',
         'p99 per round',
       ],
       latRows,
@@ -326,7 +328,7 @@ function goalRows(r) {
         ratio(c, bare),
         Number.isFinite(c / bare) ? yes(c / bare >= GOALS.cpuVsBare) : '–',
       ],
-      'per message: zod parse ~4 µs, metric label text ~1 µs, frame objects + JSON.stringify ~2 µs and the GC they cause (bench/README.md, profiling notes)',
+      'per message: the operator frame is a syscall of its own (~4.5 µs), zod parse ~4 µs, GC ~2 µs, store append ~1.7 µs (bench/README.md, profiling notes, with measured remedies)',
     );
     push(
       [
@@ -339,12 +341,12 @@ function goalRows(r) {
         : 'the per-message costs above',
     );
     const at = s.routing?.open?.find((/** @type {any} */ o) => o.rate === GOALS.p99Rate);
-    // A round in which the generator fell behind its own schedule by more than the goal
+    // A round in which the generator's own sends were late (p99 over GOALS.validLateUs)
     // measured the machine, not the server: the goal is judged on the other rounds only, and
     // "not measurable" when there are none.
     const late = at?.lateByRoundUs ?? [];
     const valid = late.flatMap((/** @type {number} */ l, /** @type {number} */ i) =>
-      l <= GOALS.p99Us ? [i] : [],
+      l <= GOALS.validLateUs ? [i] : [],
     );
     const validP99 = valid.map((/** @type {number} */ i) => at.p99ByRoundUs[i]);
     const validLost = valid.reduce(
@@ -378,7 +380,7 @@ function goalRows(r) {
       ],
       n === CONDUIT_WS
         ? 'ws keeps ~5 KB of its own objects per socket (fallback transport)'
-        : `heap per session ${m ? kb(m.slope.heapUsed) : '–'} (+ ~1.1 KB native uWS socket): an empty Map per session, token-bucket closures, cons strings from pageUrl, the User-Agent kept (bench/README.md)`,
+        : `heap per session ${m ? kb(m.slope.heapUsed) : '–'} + ~1.1 KB native per uWS socket; on the heap: page URLs kept as cons strings (~280 B), the tech object built with spreads, three objects per connection (bench/README.md)`,
     );
     if (m) {
       const extra = (r.params.memory.rssLimit - m.baseline.rss) / m.slope.rss;
