@@ -1,11 +1,30 @@
 import { fileURLToPath } from 'node:url';
-import { defaultClientConditions, defineConfig, type InlineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type InlineConfig, type Plugin } from 'vite';
+import { localeScript } from './src/locales/locale-script.js';
+import { TABLES } from './src/locales/tables.js';
 
 // Two builds from one source (README "Module boundaries"):
-//   vite build               → dist/widget.js  IIFE, minified, everything bundled (script tag)
+//   vite build               → dist/widget.js  IIFE, minified, English only (script tag)
+//                              dist/locales/<code>.js  one classic script per other language
 //   vite build --mode esm    → dist/index.js   ESM for npm (preact and protocol bundled)
 // Types come from `tsc -p tsconfig.build.json` (emitDeclarationOnly).
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
+
+/** Emits `locales/<code>.js` for every table in `src/locales/` (README "Locales"). */
+function localeFiles(): Plugin {
+  return {
+    name: 'conduit-locale-files',
+    generateBundle() {
+      for (const [code, table] of Object.entries(TABLES)) {
+        this.emitFile({
+          type: 'asset',
+          fileName: `locales/${code}.js`,
+          source: localeScript(code, table),
+        });
+      }
+    },
+  };
+}
 
 /** The script-tag (IIFE) build; the size test builds it in memory with `write: false`. */
 export function iifeConfig(write = true): InlineConfig {
@@ -20,6 +39,7 @@ export function iifeConfig(write = true): InlineConfig {
       jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false },
       jsxInject: `import { h, Fragment } from 'preact'`,
     },
+    plugins: [localeFiles()],
     build: {
       write,
       outDir: fileURLToPath(new URL('./dist', import.meta.url)),
@@ -43,6 +63,8 @@ export function iifeConfig(write = true): InlineConfig {
 export function esmConfig(): InlineConfig {
   return {
     ...iifeConfig(),
+    // Every language is bundled through createChat(): no locale files.
+    plugins: [],
     build: {
       outDir: fileURLToPath(new URL('./dist', import.meta.url)),
       emptyOutDir: false,

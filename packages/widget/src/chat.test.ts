@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestChat, testChat, tick } from './test-chat.js';
-import { relayMsg } from './test-peer.js';
+import { relayMsg, welcome } from './test-peer.js';
 
 let t: TestChat;
 
@@ -282,6 +282,48 @@ describe('createChat', () => {
     t = await testChat();
     const s = await t.peer.accept();
     expect(await s.nextOf('hello')).toMatchObject({ resume: 'tok9', lastSeq: 0 });
+  });
+
+  it('keeps an "open" flag next to the token while the panel is open, cleared on close, end and destroy', async () => {
+    t = await testChat();
+    const s = await t.connect();
+    expect(sessionStorage.getItem('conduit:acme:o')).toBe('1');
+    t.chat.close();
+    expect(sessionStorage.getItem('conduit:acme:o')).toBeNull();
+    t.chat.open();
+    expect(sessionStorage.getItem('conduit:acme:o')).toBe('1');
+    s.send({ t: 'ended', reason: 'operator' });
+    await t.until(() => t.text('.f').includes('Chat ended.'));
+    expect(Object.keys(sessionStorage)).toEqual([]);
+    await t.click('New chat');
+    const fresh = await t.peer.accept();
+    await fresh.nextOf('hello');
+    fresh.send(welcome({ session: 'sess2', token: 'tok2' }));
+    await t.until(() => sessionStorage.getItem('conduit:acme:o') === '1');
+    t.chat.destroy();
+    expect(sessionStorage.getItem('conduit:acme:o')).toBeNull();
+  });
+
+  it('reopens the panel on the next page when it was open on the last one', async () => {
+    sessionStorage.setItem('conduit:acme', 'tok9');
+    sessionStorage.setItem('conduit:acme:o', '1');
+    t = await testChat();
+    expect(t.$('[role=dialog]')).not.toBeNull();
+    const s = await t.peer.accept();
+    expect(await s.nextOf('hello')).toMatchObject({ resume: 'tok9' });
+    expect(sessionStorage.getItem('conduit:acme:o')).toBe('1');
+  });
+
+  it('stays closed on the next page when it was closed there, and keeps no flag without persistence', async () => {
+    sessionStorage.setItem('conduit:acme', 'tok9');
+    t = await testChat();
+    await t.peer.accept();
+    expect(t.$('[role=dialog]')).toBeNull();
+    await t.stop();
+    sessionStorage.clear();
+    t = await testChat({ persist: false });
+    await t.connect();
+    expect(sessionStorage.length).toBe(0);
   });
 
   it('connects on load only with consent', async () => {

@@ -13,8 +13,9 @@ import { type ChatAction, type ChatState, initialChat, reduce } from './chat-sto
 import { createConnection, type HelloBody, type SocketLike } from './connection.js';
 import { emitter } from './emitter.js';
 import { WidgetError } from './errors.js';
-import { type Strings, strings } from './i18n.js';
+import { type LocaleTables, type Strings, strings } from './i18n.js';
 import { cleanIdentity, type Identity, type VisitorInfo } from './identity.js';
+import { TABLES } from './locales/tables.js';
 import { type Mounted, mount } from './mount.js';
 import { CSS, themeCss } from './styles.js';
 import { tokenStore } from './token-store.js';
@@ -132,11 +133,24 @@ export function visitorUrl(relay: string, site: string): string {
 /**
  * Creates the chat widget: draws the launcher and nothing else until the visitor opens it
  * (or `connect: "on-load"` with consent). Call in a browser; importing the module is SSR-safe.
+ * Every shipped language is bundled (the script tag loads its language on demand instead).
  * @example
  * const chat = createChat({ relay: 'https://chat.example.com', site: 'acme' });
  * chat.on('unread', ({ count }) => (badge.textContent = String(count)));
  */
 export function createChat(options: ChatOptions): Chat {
+  return chatCore(options, TABLES).chat;
+}
+
+/** A chat, and what only the script-tag entry uses: a language table that arrives later. */
+export interface ChatCore {
+  chat: Chat;
+  /** Puts `table` under the site's `strings` overrides and redraws. */
+  addStrings(table: Partial<Strings>): void;
+}
+
+/** `createChat` with the language `tables` it may use (the script tag starts with none). */
+export function chatCore(options: ChatOptions, tables: LocaleTables): ChatCore {
   const { site } = options;
   if (!/^[\w-]{1,128}$/.test(site ?? '')) throw new WidgetError('bad_option', 'site');
   const url = visitorUrl(options.relay, site);
@@ -145,8 +159,10 @@ export function createChat(options: ChatOptions): Chat {
   const events = emitter<ChatEvents>();
   const eye = attention(doc);
   const locale = options.locale ?? navigator.language;
-  const t = strings(locale, options.strings);
+  let t = strings(locale, options.strings, tables);
   const tokens = tokenStore(site, options.persist);
+  // The panel was open on the previous page of this tab's chat: open it again.
+  const reopen = tokens.wasOpen();
   let state: ChatState = initialChat();
   let info: VisitorInfo = {};
   let consent = options.consent === true;
@@ -193,6 +209,7 @@ export function createChat(options: ChatOptions): Chat {
     if (destroyed) return;
     const before = state.unread;
     state = reduce(state, action);
+    tokens.markOpen(state.open);
     if (state.unread !== before) events.emit('unread', { count: state.unread });
     draw();
   }
@@ -332,7 +349,7 @@ export function createChat(options: ChatOptions): Chat {
     events.emit('ready', { site });
     // A chat already exists in this tab (reload, next page): resume it at once.
     if (tokens.get() || (options.connect === 'on-load' && consent)) conn.connect();
-    if (options.open) chat.open();
+    if (options.open || reopen) chat.open();
   }
 
   const chat: Chat = {
@@ -375,6 +392,7 @@ export function createChat(options: ChatOptions): Chat {
       if (destroyed) return;
       stopTyping();
       conn.destroy();
+      tokens.markOpen(false);
       destroyed = true;
       eye.stop();
       listen(false);
@@ -389,5 +407,11 @@ export function createChat(options: ChatOptions): Chat {
 
   listen(true);
   queueMicrotask(start);
-  return chat;
+  return {
+    chat,
+    addStrings(table) {
+      t = { ...t, ...table, ...options.strings };
+      draw();
+    },
+  };
 }

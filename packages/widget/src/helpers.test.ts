@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { WIDGET_ERROR_CODES, WidgetError } from './errors.js';
-import { EN, LOCALES, strings, table } from './i18n.js';
+import { EN, LOCALES, localeCode, strings } from './i18n.js';
 import { cleanIdentity } from './identity.js';
 import { linkify } from './linkify.js';
+import { TABLES } from './locales/tables.js';
 import { DEFAULT_COLOR, themeCss } from './styles.js';
 import { validateContact } from './validate.js';
 
@@ -71,19 +72,30 @@ describe('cleanIdentity', () => {
 
 describe('strings', () => {
   it('picks the language from the tag, falls back to English, and applies overrides', () => {
-    expect(strings('fr-CA').open).toBe('Ouvrir le chat');
-    expect(strings('pt-BR').send).toBe('Enviar');
-    expect(strings('es').end).toBe('Terminar chat');
-    expect(strings('de').open).toBe('Chat öffnen');
-    expect(strings('xx').open).toBe('Open chat');
+    expect(strings('fr-CA', {}, TABLES).open).toBe('Ouvrir le chat');
+    expect(strings('pt-BR', {}, TABLES).send).toBe('Enviar');
+    expect(strings('es', {}, TABLES).end).toBe('Terminar chat');
+    expect(strings('de', { send: 'Los' }, TABLES)).toMatchObject({
+      open: 'Chat öffnen',
+      send: 'Los',
+    });
+    expect(strings('xx', {}, TABLES).open).toBe('Open chat');
+    expect(strings('de').open).toBe('Open chat'); // without the tables (script tag before its locale loads)
     expect(strings(undefined, { open: 'Talk to us' }).open).toBe('Talk to us');
+    expect([localeCode('DE-at'), localeCode('pt'), localeCode('xx'), localeCode('')]).toEqual([
+      'de',
+      'pt',
+      'en',
+      'en',
+    ]);
   });
 
   it('ships en, de, fr, es, pt, each translating every key (no English left over)', () => {
     expect(LOCALES).toEqual(['en', 'de', 'fr', 'es', 'pt']);
     const keys = Object.keys(EN) as (keyof typeof EN)[];
+    expect(Object.keys(TABLES)).toEqual(LOCALES.slice(1));
     for (const tag of LOCALES.slice(1)) {
-      const t = table(tag);
+      const t = TABLES[tag] as typeof EN;
       expect(Object.keys(t)).toEqual(keys);
       const same = keys.filter(
         (k) => t[k] === EN[k] && !/^(chat|online|name|email|optional|message|start)$/.test(k),

@@ -1,5 +1,7 @@
-import { type Chat, type ChatOptions, createChat } from './chat.js';
+import { type Chat, type ChatOptions, chatCore } from './chat.js';
 import { WidgetError } from './errors.js';
+import { localeCode } from './i18n.js';
+import { loadLocale } from './locale-loader.js';
 
 /** A command as queued by the snippet: `Conduit('open')`, `Conduit('on', 'message', fn)`. */
 export type Command = [name: string, ...args: unknown[]];
@@ -43,6 +45,16 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
 }
 
 /**
+ * Where the script tag's language file is: `<data-relay>/widget/locales/<code>.js`, else
+ * `widget/locales/<code>.js` beside the widget script (the relay serves both).
+ */
+export function localeUrl(script: HTMLScriptElement, code: string): string {
+  const file = `widget/locales/${code}.js`;
+  const relay = script.dataset.relay;
+  return relay ? `${relay.replace(/\/+$/, '')}/${file}` : new URL(file, script.src).href;
+}
+
+/**
  * Runs one queued or live command against `chat`: `Conduit('identify', {...})` →
  * `chat.identify({...})`. The commands are exactly the methods of `Chat`.
  */
@@ -52,8 +64,9 @@ export function runCommand(chat: Chat, [name, ...args]: Command): void {
 }
 
 /**
- * Script-tag boot: creates the chat from the tag's attributes, replays the commands queued
- * on `window.Conduit` in order, then makes `window.Conduit` run commands directly.
+ * Script-tag boot: creates the chat from the tag's attributes (English built in; another
+ * language loaded from `localeUrl`), replays the commands queued on `window.Conduit` in
+ * order, then makes `window.Conduit` run commands directly.
  */
 export function bootScriptTag(
   script: HTMLScriptElement | null,
@@ -62,7 +75,18 @@ export function bootScriptTag(
   const tag =
     script ?? win.document.querySelector<HTMLScriptElement>('script[data-site][src*="widget"]');
   if (!tag) throw new WidgetError('bad_option', 'no script tag with data-site');
-  const chat = createChat(scriptOptions(tag));
+  const options = scriptOptions(tag);
+  const { chat, addStrings } = chatCore(options, {});
+  const code = localeCode(options.locale ?? navigator.language);
+  if (code !== 'en') {
+    // The nonce is read now, while the tag runs: a strict nonce CSP then allows the file too.
+    const stop = loadLocale(win.document, localeUrl(tag, code), code, tag.nonce ?? '', addStrings);
+    const destroy = chat.destroy;
+    chat.destroy = () => {
+      stop();
+      destroy();
+    };
+  }
   const queued = win.Conduit?.q ?? [];
   const run = (...command: Command) => {
     try {

@@ -112,16 +112,24 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Acme shop</title>${opts.head ?? ''}${guard}</head><body><main><h1>Acme shop</h1><p>Tea, coffee and cake.</p>${opts.body ?? ''}</main><script src="${relay.url}/widget.js" data-site="acme" async${nonce}></script></body></html>`;
   };
 
-  async function open(path: string, viewport = { width: 1280, height: 800 }) {
-    const context = await chrome.newContext({ viewport });
+  // Pages open in an English browser unless `locale` says otherwise (navigator.language).
+  async function open(path: string, viewport = { width: 1280, height: 800 }, locale = 'en-US') {
+    const context = await chrome.newContext({ viewport, locale });
     contexts.push(context);
     const p = await context.newPage();
     const sockets: string[] = [];
+    const localeRequests: string[] = [];
     p.on('websocket', (ws) => sockets.push(ws.url()));
+    p.on('request', (r) => {
+      if (r.url().includes('/locales/')) localeRequests.push(r.url());
+    });
     await p.goto(`${host}${path}`);
     await p.locator('conduit-chat button.l').waitFor();
-    return { page: p, context, sockets };
+    return { page: p, context, sockets, localeRequests };
   }
+
+  /** The launcher's accessible name (it is in the page's language). */
+  const launcherLabel = (p: Page) => p.locator('conduit-chat button.l').getAttribute('aria-label');
 
   /** Pixels that differ by more than 4 levels in a channel between two PNGs (decoded by Chromium). */
   async function pixelDiff(a: Buffer, b: Buffer): Promise<number> {
@@ -237,16 +245,23 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
   });
 
   it('sets no cookie, stores nothing and opens no WebSocket before the first click', async () => {
-    const { page: p, context, sockets } = await open('/plain');
+    const { page: p, context, sockets, localeRequests } = await open('/plain');
     await p.waitForLoadState('load');
     expect(sockets).toEqual([]);
+    // An English visitor: English is built in, no language file is requested.
+    expect(localeRequests).toEqual([]);
+    expect(await launcherLabel(p)).toBe('Open chat');
     expect(await context.cookies()).toEqual([]);
     expect(
       await p.evaluate(() => [document.cookie, sessionStorage.length, localStorage.length]),
     ).toEqual(['', 0, 0]);
     await openPanel(p);
     expect(sockets).toEqual([`${relay.url.replace('http', 'ws')}/v1/visitor?site=acme`]);
-    expect(await p.evaluate(() => Object.keys(sessionStorage))).toEqual(['conduit:acme']);
+    // The resume token, and the flag that reopens the panel on the next page of this chat.
+    expect(await p.evaluate(() => Object.keys(sessionStorage).sort())).toEqual([
+      'conduit:acme',
+      'conduit:acme:o',
+    ]);
     expect(await p.evaluate(() => [document.cookie, localStorage.length])).toEqual(['', 0]);
     expect(await context.cookies()).toEqual([]);
   });
@@ -274,9 +289,9 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     expect(await reply.locator('bdi').first().textContent()).toBe('Ada');
     expect(await reply.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
 
+    // The panel was open: after the reload it opens again by itself, with the history.
     await p.reload();
-    await p.locator('conduit-chat button.l').waitFor();
-    await openPanel(p);
+    await p.locator('conduit-chat [role=dialog] h2', { hasText: 'Acme' }).waitFor();
     await p.locator('conduit-chat .i', { hasText: 'Ada here' }).waitFor();
     const texts = await p.locator('conduit-chat .m > .i').allTextContents();
     expect(texts.filter((t) => t.includes('Hello from Chromium'))).toHaveLength(1);
@@ -346,6 +361,29 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
       return seen;
     });
     expect(caught).toMatch(/^style-src/);
+  });
+
+  it('speaks German to a de-DE browser once its language file has loaded, with one transient script', async () => {
+    const { page: p, localeRequests } = await open('/plain', undefined, 'de-DE');
+    await p.locator('conduit-chat button.l[aria-label="Chat öffnen"]').waitFor();
+    expect(localeRequests).toEqual([`${relay.url}/widget/locales/de.js`]);
+    // The script element is gone again: the page holds only the widget's own element.
+    await p.waitForFunction(() => !document.querySelector('script[src*="/locales/"]'));
+    await openPanel(p);
+    await p.locator('conduit-chat [role=dialog] button[aria-label="Schließen"]').waitFor();
+    await p.locator('conduit-chat form.f', { hasText: 'Wir sind nicht da.' }).waitFor();
+  });
+
+  it('B20: a German visitor under the strict nonce CSP gets German with zero violations', async () => {
+    await operator();
+    const { page: p, localeRequests } = await open('/csp', undefined, 'de-DE');
+    await p.locator('conduit-chat button.l[aria-label="Chat öffnen"]').waitFor();
+    expect(localeRequests).toEqual([`${relay.url}/widget/locales/de.js`]);
+    await openPanel(p);
+    await p.locator('conduit-chat textarea[aria-label="Nachricht"]').waitFor();
+    expect(
+      await p.evaluate(() => (window as unknown as { __violations: string[] }).__violations),
+    ).toEqual([]);
   });
 
   it('has no axe-core violations: closed, offline form with errors, and a conversation', async () => {
