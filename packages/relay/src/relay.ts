@@ -86,8 +86,7 @@ export async function startRelay(
   const ownDispatcher = deps.dispatcher ? null : createRelayDispatcher(config, logger);
   const dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
   const tech =
-    deps.tech ??
-    (await createTechLookup(config.geo.cityDb ? { cityDb: config.geo.cityDb } : {}));
+    deps.tech ?? (await createTechLookup(config.geo.cityDb ? { cityDb: config.geo.cityDb } : {}));
   let transportName: TransportName = config.transport;
   let closing = false;
   const connections = { visitor: 0, operator: 0 };
