@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import {
 } from '@conduit-chat/relay';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { writeSelfSignedCertificate } from '../../test-support/tls.js';
 import { connectOperator } from '../test-operator.js';
 
 // The self-hosting example is a contract: the configs here must be accepted by the relay's own
@@ -84,32 +84,8 @@ describe('examples/self-host TLS', () => {
   });
 
   it('serves /healthz over HTTPS and a visitor over WSS with the conduit.json TLS settings', async () => {
-    const cert = join(dir, 'fullchain.pem');
-    const key = join(dir, 'privkey.pem');
     // A self-signed certificate for 127.0.0.1, in the place of Let's Encrypt's.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = writeSelfSignedCertificate(dir);
     const ca = readFileSync(cert);
     const config: RelayConfig = loadConfigFile(here('conduit.json'), {});
     // The same file, on a free loopback port, with the test certificate and no real mail.

@@ -2,12 +2,8 @@
 // 127.0.0.1 whose reply to each message a test scripts, a server that drops every connection,
 // and a reserved free port for "server starts late".
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -151,44 +147,7 @@ export async function startDropper(): Promise<{
   };
 }
 
-/**
- * A throw-away self-signed certificate for 127.0.0.1 (openssl; files removed at once), to show
- * that verified TLS works when the certificate is trusted through `tls.ca`.
- */
-export function selfSignedCertificate(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'conduit-mail-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export { selfSignedCertificate } from '../../../test-support/tls.js';
 
 /** A port that was free a moment ago: nothing listens on it until a test starts a server there. */
 export async function reservePort(): Promise<number> {

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { writeSelfSignedCertificate } from '../../../test-support/tls.js';
 import { hello, ORIGIN, startTestRelay, TRANSPORTS } from './test-relay.js';
 
 // Privacy promise 6: the relay terminates TLS itself when given a cert and key.
@@ -12,25 +12,7 @@ describe.each(TRANSPORTS)('relay TLS (%s)', (transport) => {
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'conduit-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    writeSelfSignedCertificate(dir);
   });
   afterAll(() => rmSync(dir, { recursive: true }));
 
