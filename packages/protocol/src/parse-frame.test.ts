@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits.js';
-import { parseFrame, withinDepth } from './schema.js';
+import { type Direction, fastMsgFrame } from './parse-frame.js';
+import { operatorToRelay, parseFrame, visitorToRelay, withinDepth } from './schema.js';
+import {
+  operatorSamples,
+  relayOperatorSamples,
+  relayVisitorSamples,
+  visitorSamples,
+} from './test-samples.js';
 
 const codeOf = (raw: string | Uint8Array) => {
   const r = parseFrame('visitor->relay', raw);
@@ -123,5 +130,116 @@ describe('parseFrame (CHECKLIST B12)', () => {
       ok: true,
       frame: { t: 'info', name: 'EveBcc: x@evil.example', email: 'e@x.example' },
     });
+  });
+});
+
+describe('fastMsgFrame', () => {
+  const at = (n: number, c = 'x') => c.repeat(n);
+  const id64 = at(LIMITS.idChars, 'a');
+  const session128 = at(LIMITS.tokenChars, 'S');
+  const visitorMsgs: Record<string, unknown>[] = [
+    { t: 'msg', id: 'm_1', text: 'Hello' },
+    { t: 'msg', id: id64, text: at(LIMITS.textChars) },
+    { t: 'msg', id: `${id64}a`, text: 'x' },
+    { t: 'msg', id: '', text: 'x' },
+    { t: 'msg', id: 'm 1', text: 'x' },
+    { t: 'msg', id: 'm.1', text: 'x' },
+    { t: 'msg', id: 'm\n', text: 'x' },
+    { t: 'msg', id: 'é', text: 'x' },
+    { t: 'msg', id: 7, text: 'x' },
+    { t: 'msg', id: null, text: 'x' },
+    { t: 'msg', id: 'm', text: at(LIMITS.textChars + 1) },
+    { t: 'msg', id: 'm', text: `  ${at(LIMITS.textChars - 2)}  ` },
+    { t: 'msg', id: 'm', text: '   \n\t ' },
+    { t: 'msg', id: 'm', text: '' },
+    { t: 'msg', id: 'm', text: '\u200b\u202e' },
+    { t: 'msg', id: 'm', text: ' a\r\nb\u202e\u0000 ' },
+    { t: 'msg', id: 'm', text: 'Z\u0301\u0302\u0303\u0304\u0305' },
+    { t: 'msg', id: 'm', text: ['x'] },
+    { t: 'msg', id: 'm', text: 5 },
+    { t: 'msg', id: 'm' },
+    { t: 'msg', text: 'x' },
+    { t: 'msg', id: 'm', text: 'x', extra: 1 },
+    { t: 'msg', id: 'm', text: 'x', seq: 1 },
+    { t: 'msg', id: 'm', text: 'x', session: 'S1' },
+    { t: 'msg', session: 'S1abc', id: 'r_1', text: 'On its way.' },
+    { t: 'msg', session: session128, id: 'r', text: 'x' },
+    { t: 'msg', session: `${session128}S`, id: 'r', text: 'x' },
+    { t: 'msg', session: '', id: 'r', text: 'x' },
+    { t: 'msg', session: 'S/1', id: 'r', text: 'x' },
+    { t: 'msg', session: 1, id: 'r', text: 'x' },
+    { t: 'msg', session: 'S', id: 'r', text: ' ' },
+    { t: 'msg', session: 'S', id: 'r', text: 'x', extra: true },
+    { t: 'msg', session: 'S', text: 'x', extra: true },
+    { t: 'Msg', id: 'm', text: 'x' },
+    { t: 'typing', id: 'm', text: 'x' },
+  ];
+  const raws = [
+    ...visitorMsgs.map((v) => JSON.stringify(v)),
+    ...[visitorSamples, operatorSamples, relayVisitorSamples, relayOperatorSamples].flatMap((l) =>
+      l.map((f) => JSON.stringify(f)),
+    ),
+    '{"t":"msg","id":"m","text":"x","__proto__":{"polluted":true}}',
+    '{"t":"msg","id":"m","text":"x","constructor":1}',
+    '{"t":"msg","id":"m","id":"n","text":"x"}',
+    '{"t":"msg","t":"msg","id":"m","text":"x"}',
+    '{"t":"msg","id":"m","text":"\\ud800"}',
+    '{"t":"msg","id":"m","text":"\ud83d\ude00"}',
+    '["msg"]',
+    'null',
+  ];
+  const schemas = { 'visitor->relay': visitorToRelay, 'operator->relay': operatorToRelay };
+
+  it('returns exactly what zod returns for every frame it accepts, and declines the rest', () => {
+    let fast = 0;
+    for (const direction of Object.keys(schemas) as (keyof typeof schemas)[]) {
+      for (const raw of raws) {
+        const value = JSON.parse(raw) as unknown;
+        const zod = schemas[direction].safeParse(value);
+        const viaFast =
+          typeof value === 'object' && value !== null && !Array.isArray(value)
+            ? fastMsgFrame(direction, value as Record<string, unknown>)
+            : undefined;
+        if (viaFast !== undefined) {
+          fast++;
+          expect(zod.success, `${direction} ${raw}`).toBe(true);
+          expect(JSON.stringify(viaFast), `${direction} ${raw}`).toBe(JSON.stringify(zod.data));
+        }
+        const parsed = parseFrame(direction, raw);
+        if (zod.success && !raw.includes('__proto__') && !raw.includes('constructor')) {
+          expect(parsed, `${direction} ${raw}`).toEqual({ ok: true, frame: zod.data });
+        } else {
+          expect(parsed.ok, `${direction} ${raw}`).toBe(false);
+        }
+      }
+    }
+    // Visitor: the sample, Hello, the limit cases, the cleaned texts, the escapes and the two
+    // repeated-key frames (JSON.parse keeps the last); operator: the sample (twice) and the
+    // 128-character session. Everything else went through zod only.
+    expect(fast).toBe(13);
+  });
+
+  it('declines frames with extra keys, so zod strips them as before', () => {
+    const value = { t: 'msg', id: 'm', text: 'x', extra: 1 };
+    expect(fastMsgFrame('visitor->relay', value)).toBeUndefined();
+    expect(parseFrame('visitor->relay', JSON.stringify(value))).toEqual({
+      ok: true,
+      frame: { t: 'msg', id: 'm', text: 'x' },
+    });
+  });
+
+  it('applies only to the two inbound directions', () => {
+    const value = { t: 'msg', id: 'm', text: 'x' };
+    for (const direction of ['relay->visitor', 'relay->operator'] as Direction[]) {
+      expect(fastMsgFrame(direction, value)).toBeUndefined();
+    }
+  });
+
+  it('returns the text cleaned and the error unchanged for whitespace-only text', () => {
+    expect(parseFrame('visitor->relay', '{"t":"msg","id":"m","text":" a\\r\\nb\\u202e "}')).toEqual(
+      { ok: true, frame: { t: 'msg', id: 'm', text: 'a\nb' } },
+    );
+    const empty = parseFrame('visitor->relay', '{"t":"msg","id":"m","text":" \\n "}');
+    expect(empty.ok ? 'ok' : empty.error.code).toBe('invalid_frame');
   });
 });
