@@ -287,6 +287,7 @@ export function createHub(deps: HubDeps) {
     store,
     sites,
     send,
+    sendText,
     sendLarge,
     sendError,
     toOperators,

@@ -16,6 +16,23 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
     return x;
   }
 
+  it('acks a visitor message with the bytes of the serialised ack frame', async () => {
+    const { visitorUrl } = await start();
+    const v = track(await visitor(visitorUrl()));
+    const raw: string[] = [];
+    v.client.ws.on('message', (data) => raw.push(String(data)));
+    const id = `${'a'.repeat(62)}_-`;
+    v.client.send({ t: 'msg', id, text: 'Hello' });
+    v.client.send({ t: 'msg', id, text: 'Hello' });
+    await v.client.next('ack');
+    await v.client.next('ack');
+    const acks = raw.filter((r) => r.includes('"ack"'));
+    expect(acks).toEqual([
+      JSON.stringify({ t: 'ack', id, seq: 1 }),
+      JSON.stringify({ t: 'ack', id, seq: 1 }),
+    ]);
+  });
+
   it('carries a full chat between a visitor and an operator and mails the transcript', async () => {
     const { relay, visitorUrl, operatorUrl, dispatcher } = await start();
     expect(relay.transport).toBe(transport);

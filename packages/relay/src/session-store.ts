@@ -12,9 +12,16 @@ export interface StoredMessage {
   seq: number;
   id: string;
   from: 'visitor' | 'operator';
-  name?: string;
+  /** The operator's name; present (as `undefined`) on visitor messages too: one shape. */
+  name?: string | undefined;
   text: string;
   at: number;
+}
+
+/** Client message ids seen → seq, one map per side (a visitor and an operator may reuse an id). */
+export interface SeenIds {
+  visitor: Map<string, number>;
+  operator: Map<string, number>;
 }
 
 /** A page the visitor viewed (URL already reduced by `pageUrl`). */
@@ -74,10 +81,10 @@ export interface Session<C> {
   info: SessionInfo;
   notes: SessionNote[];
   /**
-   * Client message ids seen (`v:`/`o:` prefix) → seq, for de-duplication; bounded by the
-   * history cap. Created with the first message (most sessions never chat).
+   * Client message ids seen → seq per side, for de-duplication; bounded by the history cap.
+   * Created with the first message (most sessions never chat).
    */
-  ids: Map<string, number> | null;
+  ids: SeenIds | null;
   graceTimer: ReturnType<typeof setTimeout> | null;
   /** Throttle timer of visitor upserts to operators (owned by the hub, cleared at end). */
   upsertTimer: ReturnType<typeof setTimeout> | null;
@@ -240,8 +247,9 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       session: Session<C>,
       input: { id: string; from: 'visitor' | 'operator'; name?: string | undefined; text: string },
     ): { message: StoredMessage; duplicate: boolean } {
-      const key = `${input.from === 'visitor' ? 'v' : 'o'}:${input.id}`;
-      const seen = session.ids?.get(key);
+      session.ids ??= { visitor: new Map(), operator: new Map() };
+      const ids = session.ids;
+      const seen = ids[input.from].get(input.id);
       if (seen !== undefined) {
         const found = session.history.find((m) => m.seq === seen);
         if (found) return { message: found, duplicate: true };
@@ -250,17 +258,16 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         seq: ++session.lastSeq,
         id: input.id,
         from: input.from,
+        name: input.name,
         text: input.text,
         at: now(),
       };
-      if (input.name !== undefined) message.name = input.name;
       if (session.history === NONE) session.history = [];
       session.history.push(message);
-      session.ids ??= new Map();
-      session.ids.set(key, message.seq);
+      ids[input.from].set(input.id, message.seq);
       while (session.history.length > options.historyCap) {
         const dropped = session.history.shift();
-        if (dropped) session.ids.delete(`${dropped.from === 'visitor' ? 'v' : 'o'}:${dropped.id}`);
+        if (dropped) ids[dropped.from].delete(dropped.id);
         session.truncated++;
       }
       return { message, duplicate: false };
