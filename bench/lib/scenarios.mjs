@@ -117,9 +117,17 @@ export async function routing(specs, common, o, log) {
     }
     /** @param {number} round */
     const rotated = (round) => live.map((_, i) => live[(i + round) % live.length]);
+    // Only the measured server runs: the others are stopped (SIGSTOP), so that their idle-time
+    // work (V8's memory reducer collecting a big heap, heartbeats) cannot steal the shared
+    // server core from it. Their sockets stay open; the generators keep running.
+    /** @param {(typeof live)[number]} on */
+    const only = (on) => {
+      for (const l of live) process.kill(l.server.pid, l === on ? 'SIGCONT' : 'SIGSTOP');
+    };
     for (let round = 0; round < o.rounds; round++) {
       for (const l of rotated(round)) {
         if (!l) continue;
+        only(l);
         const r = await l.gen.call('closedLoop', o.closed);
         l.closed.push(r);
         log(
@@ -131,6 +139,7 @@ export async function routing(specs, common, o, log) {
       for (let round = 0; round < o.rounds; round++) {
         for (const l of rotated(round)) {
           if (!l) continue;
+          only(l);
           const r = await l.gen.call('openLoop', { ...o.open, rate });
           l.open.set(rate, [...(l.open.get(rate) ?? []), r]);
           log(
@@ -157,6 +166,13 @@ export async function routing(specs, common, o, log) {
 
 /** @param {{ server: import('./processes.mjs').ServerProc, gen: import('./processes.mjs').GeneratorProc }[]} list */
 async function stopLive(list) {
+  for (const l of list) {
+    try {
+      process.kill(l.server.pid, 'SIGCONT'); // a stopped process would not see SIGTERM
+    } catch {
+      // already gone
+    }
+  }
   for (const l of list) {
     await l.gen.stop();
     await l.server.stop();
