@@ -36,6 +36,12 @@ function fakeConn(hubSite: ConnState['site']) {
       this.buffered += text.length;
       return 'ok';
     },
+    queued: [] as string[],
+    queue(text: string): SendResult {
+      this.queued.push(text);
+      this.buffered += text.length;
+      return 'ok';
+    },
     bufferedAmount() {
       return this.buffered;
     },
@@ -66,6 +72,20 @@ describe('hub.send backpressure', () => {
     conn.buffered = 16 * 1024 + 1;
     hub.send(conn as unknown as RelayConn, { t: 'pong' });
     expect([conn.sent.length, conn.terminated]).toEqual([1, true]);
+  });
+
+  it('F5: queues broadcasts to operators and drops an operator over the limit instead', () => {
+    const conn = fakeConn(site);
+    hub.store.addOperator('acme', conn as unknown as RelayConn);
+    try {
+      hub.toOperators('acme', { t: 'operators', operators: [] });
+      expect([conn.sent.length, conn.queued.length]).toEqual([0, 1]);
+      conn.buffered = 16 * 1024 + 1;
+      hub.toOperators('acme', { t: 'operators', operators: [] });
+      expect([conn.queued.length, conn.terminated]).toEqual([1, true]);
+    } finally {
+      hub.store.removeOperator('acme', conn as unknown as RelayConn);
+    }
   });
 
   it('lets a large ready snapshot drain without dropping the operator, then applies the limit again', () => {

@@ -119,8 +119,11 @@ export function createHub(deps: HubDeps) {
     if (!conn.closed) sendText(conn, JSON.stringify(frame));
   }
 
-  /** `send` for a frame already serialised (one `JSON.stringify` for many operators). */
-  function sendText(conn: RelayConn, text: string): void {
+  /**
+   * `send` for a frame already serialised (one `JSON.stringify` for many operators). `batch`
+   * queues it for the end of the turn (`Conn.queue`): one write per operator per turn.
+   */
+  function sendText(conn: RelayConn, text: string, batch = false): void {
     if (conn.closed) return;
     const limit = config.limits.maxBackpressureBytes;
     const state = conn.data;
@@ -130,7 +133,7 @@ export function createHub(deps: HubDeps) {
       return;
     }
     if (state.allowance > 0 && buffered <= limit) state.allowance = 0;
-    if (conn.send(text) === 'dropped') dropSlow(conn);
+    if ((batch ? conn.queue(text) : conn.send(text)) === 'dropped') dropSlow(conn);
   }
 
   /** Sends a frame that may be large on purpose (`ready`), allowing for it to drain. */
@@ -156,7 +159,7 @@ export function createHub(deps: HubDeps) {
       // A message of a session being replayed to this operator arrives with the replay, in order.
       if (frame.t === 'msg' && op.data.replays?.has(frame.session)) continue;
       text ??= JSON.stringify(frame);
-      sendText(op, text);
+      sendText(op, text, true);
     }
   }
 

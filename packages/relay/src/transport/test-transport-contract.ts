@@ -57,6 +57,21 @@ export function transportContract(name: string, factory: Factory): void {
           if (text === 'echo') conn.send(`echo:${conn.data.id}:${conn.data.path}`);
           if (text.startsWith('close:')) conn.close(Number(text.slice(6)), 'bye');
           if (text === 'terminate') conn.terminate();
+          if (text === 'batch') {
+            // Queued frames follow the turn; `send` writes them first; each stays a frame.
+            const before = conn.bufferedAmount();
+            conn.queue('q1');
+            conn.queue('q2');
+            events.messages.push(`queued:${conn.bufferedAmount() > before}`);
+            conn.send('s3');
+            conn.queue('q4');
+            conn.queue('q5');
+          }
+          if (text === 'queue-close') {
+            conn.queue('last');
+            conn.close(4000, 'bye');
+            events.messages.push(`after-close:${conn.queue('late')}`);
+          }
         },
         drain: () => {
           events.drains++;
@@ -198,6 +213,53 @@ export function transportContract(name: string, factory: Factory): void {
       socket.resume();
       socket.on('data', () => {});
       await until(() => events.drains > 0);
+    });
+
+    it('queues frames for the end of the turn, in order with send, each a frame of its own', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/x`);
+      await once(ws, 'open');
+      const got: string[] = [];
+      ws.on('message', (data) => got.push(String(data)));
+      ws.send('batch');
+      await until(() => got.length === 5);
+      expect(got).toEqual(['q1', 'q2', 's3', 'q4', 'q5']);
+      expect(events.messages).toEqual(['batch', 'queued:true']);
+    });
+
+    it('writes queued frames before the close frame and refuses frames after close', async () => {
+      const { base, events } = await start();
+      const ws = client(`ws://${base}/x`);
+      await once(ws, 'open');
+      const got: string[] = [];
+      ws.on('message', (data) => got.push(String(data)));
+      const closed = once(ws, 'close');
+      ws.send('queue-close');
+      expect((await closed)[0]).toBe(4000);
+      expect(got).toEqual(['last']);
+      expect(events.messages).toEqual(['queue-close', 'after-close:dropped']);
+    });
+
+    it('refuses queued frames over maxBackpressure and delivers what it queued', async () => {
+      const { port, events } = await start(undefined, { ...OPTIONS, maxBackpressure: 256 * 1024 });
+      const socket = await rawSocket(port);
+      socket.pause();
+      await until(() => events.opened.length === 1);
+      const conn = events.opened[0] as Conn<Data>;
+      const chunk = 'z'.repeat(16 * 1024);
+      let queued = 0;
+      while (queued < 2000 && conn.queue(chunk) === 'ok') queued++;
+      // The queue is bounded by maxBackpressure (plus the frame that crossed it).
+      expect(queued).toBeGreaterThan(0);
+      expect(queued).toBeLessThanOrEqual(256 / 16 + 1);
+      expect(conn.bufferedAmount()).toBeGreaterThan(256 * 1024);
+      let bytes = 0;
+      socket.on('data', (c: Buffer) => {
+        bytes += c.byteLength;
+      });
+      socket.resume();
+      await until(() => bytes >= queued * chunk.length);
+      expect(bytes).toBeGreaterThanOrEqual(queued * chunk.length);
     });
 
     async function rawSocket(port: number) {

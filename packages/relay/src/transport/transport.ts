@@ -35,9 +35,17 @@ export type SendResult = 'ok' | 'backpressure' | 'dropped';
 export interface Conn<D> {
   /** Per-connection state chosen at upgrade (STYLE.md: typed user data, not closures). */
   readonly data: D;
-  /** Sends one text frame. */
+  /** Sends one text frame (after any frames `queue`d on this socket: order is kept). */
   send(text: string): SendResult;
-  /** Bytes waiting in the send buffer. */
+  /**
+   * Sends one text frame at the end of this event-loop turn, in one corked write with every
+   * other frame queued on this socket in the turn (a syscall per socket per turn instead of
+   * one per frame). Each frame stays a frame of its own. 'dropped' when closed or when the
+   * buffer plus the queue already exceeds `maxBackpressure` (the queue's bound); `send` and
+   * `close` write the queue first, `terminate` discards it.
+   */
+  queue(text: string): SendResult;
+  /** Bytes waiting in the send buffer, queued frames included. */
   bufferedAmount(): number;
   /** Closes with a code and a short reason (a close frame is sent). */
   close(code: number, reason?: string): void;

@@ -1,4 +1,5 @@
 import type { HttpResponse, HttpRequest as UwsRequest, WebSocket } from 'uWebSockets.js';
+import { type Flushable, FRAME_HEADER_BYTES, scheduleFlush } from './flush-scheduler.js';
 import { normalizeAddress, safeReply, statusLine, textReply } from './http-text.js';
 import type { UwsModule } from './load-uws.js';
 import type {
@@ -20,22 +21,51 @@ interface Slot<D> {
   conn: UwsConn<D> | null;
 }
 
-class UwsConn<D> implements Conn<D> {
+class UwsConn<D> implements Conn<D>, Flushable {
   closed = false;
+  /** Frames for the end of this turn (`queue`); null when none. */
+  private queued: string[] | null = null;
+  private queuedBytes = 0;
   constructor(
     private readonly ws: WebSocket<Slot<D>>,
     readonly data: D,
+    private readonly maxBackpressure: number,
   ) {}
   send(text: string): SendResult {
     if (this.closed) return 'dropped';
+    if (this.queued) this.flush();
     const r = this.ws.send(text, false, false);
     return r === 1 ? 'ok' : r === 0 ? 'backpressure' : 'dropped';
   }
+  queue(text: string): SendResult {
+    if (this.closed) return 'dropped';
+    if (this.ws.getBufferedAmount() + this.queuedBytes > this.maxBackpressure) return 'dropped';
+    // Counted with the largest header so that no queued frame is over the limit when written.
+    this.queuedBytes += Buffer.byteLength(text) + FRAME_HEADER_BYTES;
+    if (this.queued) this.queued.push(text);
+    else {
+      this.queued = [text];
+      scheduleFlush(this);
+    }
+    return 'ok';
+  }
+  flush(): void {
+    const texts = this.queued;
+    if (!texts) return;
+    this.queued = null;
+    this.queuedBytes = 0;
+    if (this.closed) return;
+    // Inside a callback of another socket uWS cannot cork this one; the frames still go out.
+    this.ws.cork(() => {
+      for (const text of texts) this.ws.send(text, false, false);
+    });
+  }
   bufferedAmount(): number {
-    return this.closed ? 0 : this.ws.getBufferedAmount();
+    return this.closed ? 0 : this.ws.getBufferedAmount() + this.queuedBytes;
   }
   close(code: number, reason = ''): void {
     if (this.closed) return;
+    if (this.queued) this.flush();
     this.closed = true;
     this.ws.end(code, reason);
   }
@@ -43,6 +73,7 @@ class UwsConn<D> implements Conn<D> {
   terminate(): void {
     if (this.closed) return;
     this.closed = true;
+    this.queued = null;
     this.ws.close();
   }
 }
@@ -148,7 +179,7 @@ export function createUwsTransport<D>(
     },
     open(ws) {
       const slot = ws.getUserData();
-      const conn = new UwsConn(ws, slot.data);
+      const conn = new UwsConn(ws, slot.data, options.maxBackpressure);
       slot.conn = conn;
       open.add(conn);
       guard(() => handlers.open(conn));

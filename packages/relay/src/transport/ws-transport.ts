@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { type Flushable, FRAME_HEADER_BYTES, scheduleFlush } from './flush-scheduler.js';
 import { normalizeAddress, safeReply, statusLine, textReply } from './http-text.js';
 import type {
   Conn,
@@ -20,18 +21,26 @@ import type {
 /** Seconds a client gets to finish its request headers (slowloris, CHECKLIST B15). */
 const HEADERS_TIMEOUT_MS = 10_000;
 
-class WsConn<D> implements Conn<D> {
+class WsConn<D> implements Conn<D>, Flushable {
   closed = false;
   alive = true;
   private waitingForDrain = false;
+  /** Frames for the end of this turn (`queue`); null when none. */
+  private queued: string[] | null = null;
+  private queuedBytes = 0;
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Duplex,
     readonly data: D,
     private readonly maxBackpressure: number,
     private readonly onDrain: (conn: WsConn<D>) => void,
   ) {}
   send(text: string): SendResult {
     if (this.closed) return 'dropped';
+    if (this.queued) this.flush();
+    return this.write(text);
+  }
+  private write(text: string): SendResult {
     if (this.ws.bufferedAmount > this.maxBackpressure) {
       this.waitingForDrain = true;
       return 'dropped';
@@ -43,6 +52,35 @@ class WsConn<D> implements Conn<D> {
     }
     return 'ok';
   }
+  queue(text: string): SendResult {
+    if (this.closed) return 'dropped';
+    if (this.ws.bufferedAmount + this.queuedBytes > this.maxBackpressure) {
+      this.waitingForDrain = true;
+      return 'dropped';
+    }
+    // Counted with the largest header so that no queued frame is over the limit when written.
+    this.queuedBytes += Buffer.byteLength(text) + FRAME_HEADER_BYTES;
+    if (this.queued) this.queued.push(text);
+    else {
+      this.queued = [text];
+      scheduleFlush(this);
+    }
+    return 'ok';
+  }
+  flush(): void {
+    const texts = this.queued;
+    if (!texts) return;
+    this.queued = null;
+    this.queuedBytes = 0;
+    if (this.closed) return;
+    // ws writes each frame at once; corking the socket makes the turn's frames one writev.
+    this.socket.cork();
+    try {
+      for (const text of texts) this.write(text);
+    } finally {
+      this.socket.uncork();
+    }
+  }
   private written(): void {
     if (this.waitingForDrain && !this.closed && this.ws.bufferedAmount === 0) {
       this.waitingForDrain = false;
@@ -50,10 +88,11 @@ class WsConn<D> implements Conn<D> {
     }
   }
   bufferedAmount(): number {
-    return this.closed ? 0 : this.ws.bufferedAmount;
+    return this.closed ? 0 : this.ws.bufferedAmount + this.queuedBytes;
   }
   close(code: number, reason = ''): void {
     if (this.closed) return;
+    if (this.queued) this.flush();
     this.closed = true;
     this.ws.close(code, reason);
     // A peer that never answers the close frame must not hold the socket open.
@@ -61,6 +100,7 @@ class WsConn<D> implements Conn<D> {
   }
   terminate(): void {
     this.closed = true;
+    this.queued = null;
     this.ws.terminate();
   }
   ping(): void {
@@ -172,7 +212,7 @@ export function createWsTransport<D>(
     }
     const data = decision.data;
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new WsConn(ws, data, options.maxBackpressure, onDrain);
+      const conn = new WsConn(ws, socket, data, options.maxBackpressure, onDrain);
       open.add(conn);
       ws.on('error', () => {});
       ws.on('pong', () => {
