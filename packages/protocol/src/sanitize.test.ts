@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from './limits.js';
 import { clamp, cleanLine, cleanText, isEmail, pageUrl } from './sanitize.js';
 
 describe('cleanLine', () => {
@@ -68,6 +69,33 @@ describe('pageUrl', () => {
   it('keeps origin and path, drops query and fragment', () => {
     expect(pageUrl('https://shop.example/p/1?email=a@b.c#top')).toBe('https://shop.example/p/1');
     expect(pageUrl('https://shop.example/p?x=1', true)).toBe('https://shop.example/p?x=1');
+  });
+
+  it('returns origin + path (+ query) exactly, whatever the URL holds', () => {
+    const urls = [
+      'https://shop.example',
+      'https://shop.example/?',
+      'https://shop.example/?#',
+      'https://shop.example/p?#frag?x',
+      'https://user:secret@shop.example:8443/a/b?q=1&r=2#x',
+      'http://:pw@shop.example/',
+      'HTTP://Shop.Example:80/./a/../b',
+      'https://bücher.example/straße?ä=ö',
+      'https://[::1]:3000/p%20q?x=%41',
+      'https://shop.example/p?x=1#top',
+      `https://shop.example/${'a'.repeat(3000)}`,
+    ];
+    for (const raw of urls) {
+      const url = new URL(raw);
+      for (const keepQuery of [false, true]) {
+        const expected = (url.origin + url.pathname + (keepQuery ? url.search : '')).slice(
+          0,
+          LIMITS.urlChars,
+        );
+        expect(pageUrl(raw, keepQuery), `${raw} ${keepQuery}`).toBe(expected);
+      }
+    }
+    expect(pageUrl('https://user:secret@shop.example/a')).toBe('https://shop.example/a');
   });
 
   it('refuses non-http(s) URLs', () => {

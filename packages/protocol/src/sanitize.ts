@@ -74,6 +74,12 @@ export function pageUrl(value: string, keepQuery = false): string {
     return '';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return '';
-  const kept = url.origin + url.pathname + (keepQuery ? url.search : '');
-  return clamp(kept, LIMITS.urlChars);
+  // `href` after clearing is one flat string (origin + path + query would be a cons string of
+  // parts, ~3× the heap per kept URL); credentials and fragment never survive, and an empty
+  // `?` goes as it does from `search`.
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  url.search = keepQuery ? url.search : '';
+  return clamp(url.href, LIMITS.urlChars);
 }
