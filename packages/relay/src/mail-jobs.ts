@@ -21,7 +21,7 @@ export function technicalData(session: Session<unknown>, site: SiteConfig): Tech
     device: t.device,
     lang: t.lang,
     tz: t.tz,
-    screen: { w: t.screen.w, h: t.screen.h },
+    screen: { w: t.screenW, h: t.screenH },
     referrer: t.referrer,
     pages: session.pages.map((p) => ({ url: p.url, title: p.title, at: p.at })),
   };

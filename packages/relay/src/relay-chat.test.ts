@@ -63,8 +63,13 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
       referrer: 'https://search.example/',
       ip: '127.0.0.1',
       lang: 'en-GB',
+      tz: 'Europe/London',
+      screen: { w: 1440, h: 900 },
       lastSeq: 0,
     });
+    // No geo data for a loopback address: the field is absent, not empty.
+    expect(seen.visitor).not.toHaveProperty('country');
+    expect(seen.visitor).not.toHaveProperty('city');
 
     v.client.send({ t: 'typing', on: true });
     expect(await op.client.next('typing')).toEqual({
@@ -116,7 +121,13 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
       truncated: 0,
       operators: ['Ada'],
       endReason: 'visitor',
-      tech: { ip: '127.0.0.1', lang: 'en-GB', referrer: 'https://search.example/' },
+      tech: {
+        ip: '127.0.0.1',
+        lang: 'en-GB',
+        tz: 'Europe/London',
+        screen: { w: 1440, h: 900 },
+        referrer: 'https://search.example/',
+      },
     });
     const job = dispatcher.jobs[0];
     if (job?.kind !== 'transcript') throw new Error('no transcript');

@@ -4,12 +4,15 @@ import { createSessionStore, type Session } from './session-store.js';
 type Conn = { name: string };
 const tech = {
   ip: '203.0.113.0',
+  country: '',
+  city: '',
   browser: 'Firefox 140',
   os: 'Linux',
   device: 'desktop',
   lang: 'en',
   tz: 'UTC',
-  screen: { w: 1280, h: 800 },
+  screenW: 1280,
+  screenH: 800,
   referrer: '',
 };
 

@@ -34,14 +34,18 @@ export interface PageView {
 /** Technical data about the visitor (IP anonymised where the site wants it). */
 export interface SessionTech {
   ip: string;
-  country?: string;
-  city?: string;
+  /** '' when unknown. */
+  country: string;
+  /** '' when unknown. */
+  city: string;
   browser: string;
   os: string;
   device: string;
   lang: string;
   tz: string;
-  screen: { w: number; h: number };
+  /** Screen size in CSS pixels, flat (no nested object per session). */
+  screenW: number;
+  screenH: number;
   referrer: string;
 }
 

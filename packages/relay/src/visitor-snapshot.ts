@@ -28,7 +28,7 @@ export function visitorSnapshot(session: Session<unknown>): VisitorSnapshot {
     device: t.device,
     lang: t.lang,
     tz: t.tz,
-    screen: { ...t.screen },
+    screen: { w: t.screenW, h: t.screenH },
     lastSeq: session.lastSeq,
   };
   if (session.info.name) snap.name = session.info.name;
