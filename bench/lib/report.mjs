@@ -328,7 +328,9 @@ function goalRows(r) {
         ratio(c, bare),
         Number.isFinite(c / bare) ? yes(c / bare >= GOALS.cpuVsBare) : '–',
       ],
-      'per message: the operator frame is a syscall of its own (~4.5 µs), zod parse ~4 µs, GC ~2 µs, store append ~1.7 µs (bench/README.md, profiling notes, with measured remedies)',
+      n === CONDUIT_WS
+        ? 'the ws library: one writev per send plus Node stream internals (~19 µs per message at the last profile), on top of the relay work; zod parse ~4 µs (bench/README.md)'
+        : 'per message: zod parse ~4 µs, GC ~2 µs, store append ~1.7 µs (bench/README.md, profiling notes, with measured remedies)',
     );
     push(
       [
