@@ -329,7 +329,7 @@ function goalRows(r) {
         Number.isFinite(c / bare) ? yes(c / bare >= GOALS.cpuVsBare) : '–',
       ],
       n === CONDUIT_WS
-        ? 'the ws library: one writev per send plus Node stream internals (~19 µs per message at the last profile), on top of the relay work; zod parse ~4 µs (bench/README.md)'
+        ? 'Node sockets under ws: the ack to each visitor is a writev of its own (~12 µs per message in the last profile) plus ~8 µs of stream internals, on top of the relay work (bench/profile.mjs --transport ws)'
         : 'per message: zod parse ~4 µs, GC ~2 µs, store append ~1.7 µs (bench/README.md, profiling notes, with measured remedies)',
     );
     push(
