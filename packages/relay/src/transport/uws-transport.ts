@@ -21,11 +21,16 @@ interface Slot<D> {
   conn: UwsConn<D> | null;
 }
 
+/** Frames `queue`d on one socket for the end of this turn, with their bytes (headers included). */
+interface FrameQueue {
+  texts: string[];
+  bytes: number;
+}
+
 class UwsConn<D> implements Conn<D>, Flushable {
   closed = false;
-  /** Frames for the end of this turn (`queue`); null when none. */
-  private queued: string[] | null = null;
-  private queuedBytes = 0;
+  /** One field (not texts + bytes): it is on every connection and most never queue. */
+  private queued: FrameQueue | null = null;
   constructor(
     private readonly ws: WebSocket<Slot<D>>,
     readonly data: D,
@@ -39,29 +44,32 @@ class UwsConn<D> implements Conn<D>, Flushable {
   }
   queue(text: string): SendResult {
     if (this.closed) return 'dropped';
-    if (this.ws.getBufferedAmount() + this.queuedBytes > this.maxBackpressure) return 'dropped';
+    const q = this.queued;
+    if (this.ws.getBufferedAmount() + (q ? q.bytes : 0) > this.maxBackpressure) return 'dropped';
     // Counted with the largest header so that no queued frame is over the limit when written.
-    this.queuedBytes += Buffer.byteLength(text) + FRAME_HEADER_BYTES;
-    if (this.queued) this.queued.push(text);
-    else {
-      this.queued = [text];
+    const bytes = Buffer.byteLength(text) + FRAME_HEADER_BYTES;
+    if (q) {
+      q.texts.push(text);
+      q.bytes += bytes;
+    } else {
+      this.queued = { texts: [text], bytes };
       scheduleFlush(this);
     }
     return 'ok';
   }
   flush(): void {
-    const texts = this.queued;
-    if (!texts) return;
+    const q = this.queued;
+    if (!q) return;
     this.queued = null;
-    this.queuedBytes = 0;
     if (this.closed) return;
     // Inside a callback of another socket uWS cannot cork this one; the frames still go out.
     this.ws.cork(() => {
-      for (const text of texts) this.ws.send(text, false, false);
+      for (const text of q.texts) this.ws.send(text, false, false);
     });
   }
   bufferedAmount(): number {
-    return this.closed ? 0 : this.ws.getBufferedAmount() + this.queuedBytes;
+    if (this.closed) return 0;
+    return this.ws.getBufferedAmount() + (this.queued ? this.queued.bytes : 0);
   }
   close(code: number, reason = ''): void {
     if (this.closed) return;
