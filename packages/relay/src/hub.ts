@@ -200,7 +200,8 @@ export function createHub(deps: HubDeps) {
   /** Tells the site's operators about a visitor; page changes are throttled (`throttle`). */
   function upsert(session: Session<RelayConn>, throttle = false): void {
     if (session.state === 'ended') return;
-    const now = performance.now();
+    // Whole milliseconds: `lastUpsertAt` stays a small integer on every session (no heap number).
+    const now = Math.floor(performance.now());
     const wait = session.lastUpsertAt + config.limits.pageUpsertMs - now;
     if (throttle && wait > 0) {
       session.upsertTimer ??= setTimeout(() => {

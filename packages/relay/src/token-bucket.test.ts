@@ -31,4 +31,11 @@ describe('createTokenBucket', () => {
     t += 100; // and does not punish the client for it either
     expect(bucket.take()).toBe(true);
   });
+
+  it('refills on the real clock by default', async () => {
+    const bucket = createTokenBucket(10, 1); // a token per 100 ms
+    expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(bucket.take()).toBe(true);
+  });
 });

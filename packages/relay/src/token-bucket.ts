@@ -6,7 +6,9 @@ export interface TokenBucket {
   take(): boolean;
 }
 
-const monotonic = () => performance.now();
+// Whole milliseconds: `last` stays a small integer (no heap number on every connection for
+// days of uptime), and floored readings telescope, so refills do not drift.
+const monotonic = () => Math.floor(performance.now());
 
 // A class, not a closure: one of these lives on every connection, so its size counts.
 class Bucket implements TokenBucket {
