@@ -43,6 +43,9 @@ export function benchConfig(o) {
       floodClose: 1_000_000,
       handshakeTimeoutMs: 30_000,
       idleTimeoutSec: 120,
+      // The generator shares a busy machine: when it is starved for a moment, the relay must
+      // not close an operator as a slow reader (its 256 KB default) and lose the rest of the run.
+      maxBackpressureBytes: 64 * 1024 * 1024,
     },
   };
 }
