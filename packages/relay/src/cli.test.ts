@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CliIo, main } from './cli.js';
 import { matchOperatorKey } from './operator-key.js';
-import { operator, visitor } from './test-relay.js';
+import { cleanupAfterEach, operator, visitor } from './test-relay.js';
 
 function io(env: CliIo['env'] = {}) {
   const out: string[] = [];
@@ -25,10 +25,7 @@ function io(env: CliIo['env'] = {}) {
 }
 
 describe('conduit-relay', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cleanups = cleanupAfterEach();
 
   it('starts the demo without arguments, logs listening on uws, and prints the operator key', async () => {
     const t = io();

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { operator, startTestRelay, TestClient, TRANSPORTS, visitor } from './test-relay.js';
+import { describe, expect, it } from 'vitest';
+import { operator, relaysPerTest, TestClient, TRANSPORTS, visitor } from './test-relay.js';
 
 describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  async function start(extra = {}) {
-    const t = await startTestRelay(transport, extra);
-    cleanups.push(() => t.relay.close());
-    return t;
-  }
+  const { cleanups, start } = relaysPerTest(transport);
   function track<T extends { client: TestClient }>(x: T): T {
     cleanups.push(() => x.client.close());
     return x;

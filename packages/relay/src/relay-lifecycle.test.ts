@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   hello,
   KEY,
   ORIGIN,
   operator,
+  relaysPerTest,
   startTestRelay,
   TestClient,
   TRANSPORTS,
@@ -20,15 +21,7 @@ function maskedText(text: string): Buffer {
 }
 
 describe.each(TRANSPORTS)('relay lifecycle (%s)', (transport) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  async function start(extra = {}) {
-    const t = await startTestRelay(transport, extra);
-    cleanups.push(() => t.relay.close());
-    return t;
-  }
+  const { cleanups, start } = relaysPerTest(transport);
 
   it('F6: on shutdown ends every session, mails transcripts, closes clients with 1012, drains', async () => {
     const { relay, visitorUrl, operatorUrl, dispatcher, logs } = await start();

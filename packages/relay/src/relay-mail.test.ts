@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterEach, describe, expect, it } from 'vitest';
-import { operator, startTestRelay, TRANSPORTS, visitor } from './test-relay.js';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach, operator, startTestRelay, TRANSPORTS, visitor } from './test-relay.js';
 
 // The relay's default dispatcher (`@conduit-chat/mail` per `config.mail`) against a real SMTP
 // server: a chat that ends produces a transcript e-mail, and the relay's maps are empty after.
@@ -39,10 +39,7 @@ async function smtpServer() {
 }
 
 describe.each(TRANSPORTS)('relay mail (%s)', (transport) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cleanups = cleanupAfterEach();
 
   it('mails the transcript of an ended chat to the site’s recipients over real SMTP', async () => {
     const smtp = await smtpServer();

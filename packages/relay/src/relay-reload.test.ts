@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashOperatorKey } from './operator-key.js';
 import {
+  cleanupAfterEach,
   KEY,
   KEY_B,
   ORIGIN,
@@ -13,10 +14,7 @@ import {
 } from './test-relay.js';
 
 describe.each(TRANSPORTS)('relay reload (%s)', (transport) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
+  const cleanups = cleanupAfterEach();
 
   it('B18: closes an operator whose key was revoked by a reload, and keeps the others', async () => {
     const t = await startTestRelay(transport);

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   hello,
   OTHER_KEY,
   OTHER_ORIGIN,
   operator,
+  relaysPerTest,
   startTestRelay,
   TestClient,
   TRANSPORTS,
@@ -11,15 +12,7 @@ import {
 } from './test-relay.js';
 
 describe.each(TRANSPORTS)('relay bad inputs (%s)', (transport) => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  async function start(extra = {}) {
-    const t = await startTestRelay(transport, extra);
-    cleanups.push(() => t.relay.close());
-    return t;
-  }
+  const { cleanups, start } = relaysPerTest(transport);
   function client(url: string, origin: string | null = 'https://acme.example') {
     const c = new TestClient(url, origin);
     cleanups.push(() => c.close());

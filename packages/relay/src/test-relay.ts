@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Dispatcher, DispatcherStats, MailJob } from '@conduit-chat/mail';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { RelayConfigInput } from './config.js';
 import { hashOperatorKey } from './operator-key.js';
@@ -229,4 +230,24 @@ export async function operator(url: string, key = KEY, origin = ORIGIN) {
   client.send({ t: 'auth', v: 1, key });
   const ready = await client.next('ready');
   return { client, ready };
+}
+
+/** Cleanups a test registers (relays, clients, servers), run newest first after each test. */
+export function cleanupAfterEach(): Array<() => Promise<unknown>> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
+}
+
+/** `startTestRelay` on `transport` for each test, closed after it; `cleanups` takes more. */
+export function relaysPerTest(transport: TransportName) {
+  const cleanups = cleanupAfterEach();
+  async function start(extra: Partial<RelayConfigInput> = {}) {
+    const t = await startTestRelay(transport, extra);
+    cleanups.push(() => t.relay.close());
+    return t;
+  }
+  return { cleanups, start };
 }
