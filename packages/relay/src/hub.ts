@@ -280,7 +280,6 @@ export function createHub(deps: HubDeps) {
     );
     if (job) dispatch(job);
     // Drop the content now rather than whenever the last closure lets go of the object.
-    session.history = [];
     session.notes = [];
     session.pages = [];
     session.info = {};

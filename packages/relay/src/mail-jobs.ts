@@ -43,7 +43,7 @@ export function transcriptJob(
   const lines: TranscriptMessage[] = [];
   let n = 0;
   const notes = session.notes;
-  for (const m of session.history) {
+  for (const m of session.history?.after(0) ?? []) {
     for (; n < notes.length && (notes[n]?.afterSeq ?? 0) < m.seq; n++) {
       const note = notes[n];
       if (note) lines.push({ from: 'system', text: note.text, at: note.at });

@@ -33,15 +33,18 @@ export function createReplayer(deps: ReplayerDeps) {
     if (!replays) return;
     for (const [id, after] of replays) {
       const session = store.get(id);
-      let last = after;
-      for (const m of session?.history ?? []) {
-        if (m.seq <= last || !session) continue;
-        send(conn, frame(conn, session, m));
-        last = m.seq;
-        if (conn.closed) return;
-        if (conn.bufferedAmount() > highWater) {
-          replays.set(id, last);
-          return;
+      const history = session?.history;
+      if (session && history) {
+        // By seq, not by iterator: live messages may arrive (and old ones drop) between pumps.
+        for (let seq = Math.max(after + 1, history.firstSeq); seq <= history.lastSeq; seq++) {
+          const m = history.get(seq);
+          if (!m) continue;
+          send(conn, frame(conn, session, m));
+          if (conn.closed) return;
+          if (conn.bufferedAmount() > highWater) {
+            replays.set(id, seq);
+            return;
+          }
         }
       }
       replays.delete(id);

@@ -68,12 +68,30 @@ describe('createSessionStore', () => {
     expect([op.message.seq, op.duplicate, op.message.name]).toEqual([2, false, 'Ada']);
     store.append(s, { id: 'x3', from: 'visitor', text: 'three' });
     store.append(s, { id: 'x4', from: 'visitor', text: 'four' });
-    expect(s.history.map((m) => m.seq)).toEqual([2, 3, 4]);
+    const held = () => [...(s.history?.after(0) ?? [])];
+    expect(held().map((m) => m.seq)).toEqual([2, 3, 4]);
     expect(s.truncated).toBe(1);
-    expect([s.ids?.visitor.size, s.ids?.operator.size]).toEqual([2, 1]);
-    expect(store.since(s, 0)).toMatchObject({ truncated: true });
-    expect(store.since(s, 1).truncated).toBe(false);
-    expect(store.since(s, 2).messages.map((m) => m.text)).toEqual(['three', 'four']);
+    // An id still held is a duplicate; the dropped message's id is forgotten with it.
+    expect(store.append(s, { id: 'x1', from: 'operator', text: 'two' }).message.seq).toBe(2);
+    const resent = store.append(s, { id: 'x1', from: 'visitor', text: 'one' });
+    expect([resent.message.seq, resent.duplicate]).toEqual([5, false]);
+    expect(store.truncatedAfter(s, 0)).toBe(true);
+    expect(store.truncatedAfter(s, 1)).toBe(true);
+    expect(store.truncatedAfter(s, 2)).toBe(false);
+    expect(held().map((m) => m.text)).toEqual(['three', 'four', 'one']);
+  });
+
+  it('wipes the history bytes when the session ends', () => {
+    const { store, open } = setup();
+    const s = open() as Session<Conn>;
+    store.append(s, { id: 'a', from: 'visitor', text: 'my card number is 4111' });
+    const history = s.history;
+    const bytes = (history as unknown as { bytes: Buffer }).bytes;
+    expect(bytes.includes('4111')).toBe(true);
+    store.end(s);
+    expect(s.history).toBeNull();
+    expect(bytes.includes('4111')).toBe(false);
+    expect(bytes.every((b) => b === 0)).toBe(true);
   });
 
   it('keeps a detached session for the grace window and cancels expiry on attach', () => {

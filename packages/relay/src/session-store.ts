@@ -1,4 +1,5 @@
 import { nanoid } from 'nanoid';
+import { History } from './history.js';
 
 // The volatile heart of the relay (DESIGN.md "Session lifecycle"): sessions, resume tokens,
 // per-site indexes and operator handles, in maps and nothing else. Pure: no sockets, no JSON,
@@ -16,12 +17,6 @@ export interface StoredMessage {
   name?: string | undefined;
   text: string;
   at: number;
-}
-
-/** Client message ids seen → seq, one map per side (a visitor and an operator may reuse an id). */
-export interface SeenIds {
-  visitor: Map<string, number>;
-  operator: Map<string, number>;
 }
 
 /** A page the visitor viewed (URL already reduced by `pageUrl`). */
@@ -73,7 +68,11 @@ export interface Session<C> {
   conn: C | null;
   readonly startedAt: number;
   lastSeq: number;
-  history: StoredMessage[];
+  /**
+   * The messages kept (at most `historyCap`), packed in bytes off the V8 heap (history.ts);
+   * null until the first message (most sessions never chat) and again once the session ended.
+   */
+  history: History | null;
   /** Messages dropped from the start of the history by the cap. */
   truncated: number;
   owner: { id: string; name: string } | null;
@@ -84,11 +83,6 @@ export interface Session<C> {
   tech: SessionTech;
   info: SessionInfo;
   notes: SessionNote[];
-  /**
-   * Client message ids seen → seq per side, for de-duplication; bounded by the history cap.
-   * Created with the first message (most sessions never chat).
-   */
-  ids: SeenIds | null;
   graceTimer: ReturnType<typeof setTimeout> | null;
   /** Throttle timer of visitor upserts to operators (owned by the hub, cleared at end). */
   upsertTimer: ReturnType<typeof setTimeout> | null;
@@ -171,7 +165,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         conn: input.conn,
         startedAt: at,
         lastSeq: 0,
-        history: NONE,
+        history: null,
         truncated: 0,
         owner: null,
         participants: NONE,
@@ -180,7 +174,6 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         tech: input.tech,
         info: input.info && hasKeys(input.info) ? input.info : NO_INFO,
         notes: NONE,
-        ids: null,
         graceTimer: null,
         upsertTimer: null,
         lastUpsertAt: 0,
@@ -244,44 +237,40 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
     },
 
     /**
-     * Appends a message with the next seq. A client id seen before returns the stored message
-     * (`duplicate: true`) so the sender gets the same ack again and nobody sees it twice.
+     * Appends a message with the next seq. A client id (per side: a visitor and an operator may
+     * reuse one) still in the history returns the stored message (`duplicate: true`) so the
+     * sender gets the same ack again and nobody sees it twice.
      */
     append(
       session: Session<C>,
       input: { id: string; from: 'visitor' | 'operator'; name?: string | undefined; text: string },
     ): { message: StoredMessage; duplicate: boolean } {
-      session.ids ??= { visitor: new Map(), operator: new Map() };
-      const ids = session.ids;
-      const seen = ids[input.from].get(input.id);
-      if (seen !== undefined) {
-        const found = session.history.find((m) => m.seq === seen);
+      let history = session.history;
+      if (history) {
+        const seen = history.find(input.from, input.id);
+        const found = seen === -1 ? undefined : history.get(seen);
         if (found) return { message: found, duplicate: true };
+      } else {
+        history = session.history = new History(options.historyCap);
       }
+      const at = now();
+      const seq = ++session.lastSeq;
+      session.truncated += history.push(input.id, input.from, input.name, input.text, at);
       const message: StoredMessage = {
-        seq: ++session.lastSeq,
+        seq,
         id: input.id,
         from: input.from,
         name: input.name,
         text: input.text,
-        at: now(),
+        at,
       };
-      if (session.history === NONE) session.history = [];
-      session.history.push(message);
-      ids[input.from].set(input.id, message.seq);
-      while (session.history.length > options.historyCap) {
-        const dropped = session.history.shift();
-        if (dropped) ids[dropped.from].delete(dropped.id);
-        session.truncated++;
-      }
       return { message, duplicate: false };
     },
 
-    /** Messages after `lastSeq`; `truncated` when the cap cut some the caller has not seen. */
-    since(session: Session<C>, lastSeq: number): { messages: StoredMessage[]; truncated: boolean } {
-      const messages = session.history.filter((m) => m.seq > lastSeq);
-      const first = session.history[0];
-      return { messages, truncated: first !== undefined && first.seq > lastSeq + 1 };
+    /** True when the cap dropped messages after `lastSeq` (a client resuming from there missed some). */
+    truncatedAfter(session: Session<C>, lastSeq: number): boolean {
+      const history = session.history;
+      return history !== null && history.length > 0 && history.firstSeq > lastSeq + 1;
     },
 
     /** Records a page view (oldest dropped past the cap). */
@@ -298,7 +287,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
     },
 
     /**
-     * Ends a session: clears its timers and deletes every map entry. Returns false when it
+     * Ends a session: clears its timers, wipes its history and deletes every map entry. Returns false when it
      * had already ended (so a transcript goes out once, CHECKLIST F3).
      */
     end(session: Session<C>): boolean {
@@ -313,7 +302,9 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       const siteSessions = bySite.get(session.siteId);
       siteSessions?.delete(session);
       if (siteSessions?.size === 0) bySite.delete(session.siteId);
-      session.ids = null;
+      // The caller made the transcript first; the bytes are zeroed, not left for the GC.
+      session.history?.wipe();
+      session.history = null;
       return true;
     },
 

@@ -28,7 +28,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
     lastSeq: number,
   ) {
     const site = conn.data.site;
-    const { truncated } = store.since(session, lastSeq);
+    const truncated = store.truncatedAfter(session, lastSeq);
     const status = hub.statusFrame(session);
     const widget: FrameOf<RelayToVisitor, 'welcome'>['widget'] = {
       name: site.name,
