@@ -212,7 +212,6 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
     // and nothing in localStorage, and its resume token is gone with the chat.
     expect(relay.stats().store).toMatchObject({
       sessions: 0,
-      tokens: 0,
       siteEntries: 0,
       graceTimers: 0,
     });
@@ -224,7 +223,6 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
     expect(relay.stats()).toMatchObject({ sessions: 0, operators: 0, addresses: 0 });
     expect(relay.stats().store).toEqual({
       sessions: 0,
-      tokens: 0,
       siteIndexes: 0,
       siteEntries: 0,
       operatorSites: 0,

@@ -1,6 +1,7 @@
 import { CLOSE_CODES } from '@conduit-chat/protocol';
 import { type Direction, type FrameFor, parseFrame } from '@conduit-chat/protocol/schema';
 import type { Hub, RelayConn } from './hub.js';
+import { takeToken } from './token-bucket.js';
 
 // Every inbound frame passes here first: rate limit (CHECKLIST B14), then the protocol's
 // parser (B12). Abuse past the configured limits closes the socket with 1008.
@@ -14,7 +15,7 @@ export function admitFrame<D extends 'visitor->relay' | 'operator->relay'>(
 ): FrameFor<D> | null {
   const state = conn.data;
   const limits = hub.config.limits;
-  if (!state.bucket.take()) {
+  if (!takeToken(state, state.rate)) {
     state.refused++;
     hub.counters.frameRejected('rate_limited');
     if (state.refused >= limits.floodClose) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
 import { type ConnState, createHub, type RelayConn } from './hub.js';
 import { recordingDispatcher, testConfig } from './test-relay.js';
-import { createTokenBucket } from './token-bucket.js';
+import { ratePolicy } from './token-bucket.js';
 import type { SendResult } from './transport/transport.js';
 
 // Backpressure policy of `hub.send`, with a connection whose buffer the test controls.
@@ -23,7 +23,9 @@ function fakeConn(hubSite: ConnState['site']) {
       phase: 'ready',
       session: null,
       operator: null,
-      bucket: createTokenBucket(1, 1),
+      rate: ratePolicy(1, 1),
+      tokens: 1,
+      last: 0,
       badFrames: 0,
       refused: 0,
       limited: false,

@@ -13,7 +13,7 @@ import type { RelayConfig, SiteConfig } from './config.js';
 import { transcriptJob } from './mail-jobs.js';
 import { createReplayer } from './replay.js';
 import { createSessionStore, type Session, type SessionStore } from './session-store.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { BucketState, RatePolicy } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
 import { visitorSnapshot } from './visitor-snapshot.js';
 
@@ -25,7 +25,7 @@ import { visitorSnapshot } from './visitor-snapshot.js';
 export type ConnPhase = 'handshake' | 'ready' | 'closed';
 
 /** Per-connection state (the transport's typed user data). */
-export interface ConnState {
+export interface ConnState extends BucketState {
   readonly role: 'visitor' | 'operator';
   readonly site: SiteConfig;
   /** Client address (after trustProxy): for the per-address cap and tech data. Never logged. */
@@ -36,7 +36,8 @@ export interface ConnState {
   session: Session<RelayConn> | null;
   /** The authenticated operator, with the key hash it authenticated with (for revocation). */
   operator: { id: string; name: string; keyHash: string } | null;
-  readonly bucket: TokenBucket;
+  /** Frame rate limit (shared per role); its state is `tokens`/`last` here (CHECKLIST B14). */
+  readonly rate: RatePolicy;
   badFrames: number;
   refused: number;
   limited: boolean;

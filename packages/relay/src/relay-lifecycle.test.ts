@@ -84,7 +84,6 @@ describe.each(TRANSPORTS)('relay lifecycle (%s)', (transport) => {
       addresses: 0,
       store: {
         sessions: 0,
-        tokens: 0,
         siteIndexes: 0,
         siteEntries: 0,
         operatorSites: 0,

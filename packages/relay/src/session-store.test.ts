@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSessionStore, type Session } from './session-store.js';
+import { createSessionStore, resumeToken, type Session } from './session-store.js';
 
 type Conn = { name: string };
 const tech = {
@@ -49,9 +49,17 @@ describe('createSessionStore', () => {
     expect(a && b).toBeTruthy();
     if (!a || !b) return;
     expect(a.id).not.toBe(b.id);
-    expect(a.token).not.toBe(a.id);
+    const token = resumeToken(a);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(store.get(a.id)).toBe(a);
-    expect(store.byToken(a.token)).toBe(a);
+    expect(store.byToken(token)).toBe(a);
+    // The id alone, a wrong secret, or another session's secret: no session.
+    expect(store.byToken(a.id)).toBeUndefined();
+    expect(store.byToken(a.id + resumeToken(b).slice(21))).toBeUndefined();
+    expect(
+      store.byToken(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`),
+    ).toBeUndefined();
+    expect(store.byToken(`${token}x`)).toBeUndefined();
     expect([...store.ofSite('acme')]).toEqual([a, b]);
     expect(open()).toBeNull();
     expect(open('other')).not.toBeNull();
@@ -117,7 +125,7 @@ describe('createSessionStore', () => {
     store.detach(s, conn);
     vi.advanceTimersByTime(50);
     expect(expired).toEqual([s]);
-    expect([s.state, store.byToken(s.token)]).toEqual(['ended', undefined]);
+    expect([s.state, store.byToken(resumeToken(s))]).toEqual(['ended', undefined]);
     expect(store.end(s)).toBe(false);
   });
 
@@ -139,12 +147,11 @@ describe('createSessionStore', () => {
     list.forEach((s, i) => {
       if (i % 2) store.detach(s, conns[i] as Conn);
     });
-    expect(store.stats()).toMatchObject({ sessions: 10, tokens: 10, operators: 1, graceTimers: 5 });
+    expect(store.stats()).toMatchObject({ sessions: 10, operators: 1, graceTimers: 5 });
     for (const s of list) store.end(s);
     expect(store.removeOperator('acme', op)).toBe(true);
     expect(store.stats()).toEqual({
       sessions: 0,
-      tokens: 0,
       siteIndexes: 0,
       siteEntries: 0,
       operatorSites: 0,

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { nanoid } from 'nanoid';
 import { History } from './history.js';
 
@@ -62,7 +63,8 @@ export interface SessionNote {
 /** One visitor session. Mutated only through the store (and the hub's display fields). */
 export interface Session<C> {
   readonly id: string;
-  readonly token: string;
+  /** The secret half of the resume token (`resumeToken`): 22 nanoid characters, 132 bits. */
+  readonly secret: string;
   readonly siteId: string;
   state: SessionState;
   conn: C | null;
@@ -110,7 +112,6 @@ export interface SessionStoreOptions<C> {
 /** Map sizes, for tests and metrics (CHECKLIST F12: all zero once every session ended). */
 export interface SessionStoreStats {
   sessions: number;
-  tokens: number;
   siteIndexes: number;
   siteEntries: number;
   operatorSites: number;
@@ -127,6 +128,16 @@ export interface NewSession<C> {
   info?: SessionInfo;
 }
 
+// A resume token is the session id followed by its secret: one map finds both (no token map
+// on every session), and the id half is no secret (operators see it).
+const ID_CHARS = 21;
+const SECRET_CHARS = 22;
+
+/** The token a visitor resumes this session with (sent in `welcome` only). */
+export function resumeToken(session: { id: string; secret: string }): string {
+  return session.id + session.secret;
+}
+
 /** Default number of system notes kept per session. */
 export const NOTES_CAP = 50;
 
@@ -138,7 +149,6 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
   const now = options.now ?? Date.now;
   const notesCap = options.notesCap ?? NOTES_CAP;
   const sessions = new Map<string, Session<C>>();
-  const tokens = new Map<string, Session<C>>();
   const bySite = new Map<string, Set<Session<C>>>();
   const operators = new Map<string, Set<C>>();
   let graceTimers = 0;
@@ -158,8 +168,8 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       if (siteSessions && siteSessions.size >= options.maxPerSite) return null;
       const at = now();
       const session: Session<C> = {
-        id: nanoid(),
-        token: nanoid(32),
+        id: nanoid(ID_CHARS),
+        secret: nanoid(SECRET_CHARS),
         siteId: input.siteId,
         state: 'active',
         conn: input.conn,
@@ -179,7 +189,6 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         lastUpsertAt: 0,
       };
       sessions.set(session.id, session);
-      tokens.set(session.token, session);
       if (siteSessions) siteSessions.add(session);
       else bySite.set(input.siteId, new Set([session]));
       return session;
@@ -190,9 +199,13 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       return sessions.get(id);
     },
 
-    /** The live session this resume token belongs to, if any. */
+    /** The live session this resume token belongs to, if any (secret compared in constant time). */
     byToken(token: string): Session<C> | undefined {
-      return tokens.get(token);
+      if (token.length !== ID_CHARS + SECRET_CHARS) return undefined;
+      const session = sessions.get(token.slice(0, ID_CHARS));
+      if (!session) return undefined;
+      const given = Buffer.from(token.slice(ID_CHARS), 'latin1');
+      return timingSafeEqual(given, Buffer.from(session.secret, 'latin1')) ? session : undefined;
     },
 
     /** Live sessions of a site. */
@@ -298,7 +311,6 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       session.upsertTimer = null;
       session.conn = null;
       sessions.delete(session.id);
-      tokens.delete(session.token);
       const siteSessions = bySite.get(session.siteId);
       siteSessions?.delete(session);
       if (siteSessions?.size === 0) bySite.delete(session.siteId);
@@ -336,7 +348,6 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       for (const set of operators.values()) operatorCount += set.size;
       return {
         sessions: sessions.size,
-        tokens: tokens.size,
         siteIndexes: bySite.size,
         siteEntries,
         operatorSites: operators.size,

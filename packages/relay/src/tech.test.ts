@@ -12,6 +12,9 @@ import {
   createTechLookup,
   embeddedCountryDb,
   normalizeIp,
+  SHARED_VALUES,
+  sharedValue,
+  sharedValueCount,
   type TechLookup,
   TechLookupError,
   UA_CACHE_ENTRIES,
@@ -536,3 +539,21 @@ describe('createTechLookup with a city database', () => {
 });
 
 const unknownUa = { browser: 'unknown', os: 'unknown', device: 'unknown' };
+
+describe('sharedValue', () => {
+  it('keeps one entry per time zone or language tag, none for other shapes, and stops at the bound', () => {
+    const count = sharedValueCount();
+    for (const value of ['Europe/London', 'America/Argentina/Buenos_Aires', 'Etc/GMT+5', 'pt-BR']) {
+      expect(sharedValue(JSON.parse(JSON.stringify(value)))).toBe(value);
+      expect(sharedValue(value)).toBe(value);
+    }
+    expect(sharedValueCount()).toBe(count + 4);
+    for (const junk of ['x'.repeat(100), 'Europe/London ', '<script>', 'a/b/c/d', '']) {
+      expect(sharedValue(junk)).toBe(junk);
+    }
+    expect(sharedValueCount()).toBe(count + 4);
+    for (let i = 0; sharedValueCount() < SHARED_VALUES; i++) sharedValue(`Zone/N${i}`);
+    sharedValue('Zone/OneTooMany');
+    expect(sharedValueCount()).toBe(SHARED_VALUES);
+  });
+});

@@ -19,6 +19,32 @@ export const FORWARDED_MAX_ENTRIES = 16;
 // The longest address text: 8 groups of 4 hex digits and 7 colons, or an IPv4 tail, plus a zone.
 const IP_MAX_CHARS = 64;
 
+/** Distinct time zones and language tags kept as shared strings (`shared`); bounded. */
+export const SHARED_VALUES = 2048;
+
+// A time zone (`Europe/London`, `America/Argentina/Buenos_Aires`, `UTC`, `Etc/GMT+5`) or a
+// language tag (`en`, `pt-BR`, `zh-Hant-TW`): values most visitors share, nothing personal.
+const SHAREABLE =
+  /^(?:[A-Za-z_]{1,32}(?:\/[A-Za-z0-9_+-]{1,32}){0,2}|[a-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3})$/;
+const shared = new Map<string, string>();
+
+/**
+ * The one copy of a time zone or language tag that every session with that value points to,
+ * instead of a string per session (JSON.parse makes a new one for each hello). Values of
+ * another shape, and new values once `SHARED_VALUES` are known, are returned as they are.
+ */
+export function sharedValue(value: string): string {
+  const known = shared.get(value);
+  if (known !== undefined) return known;
+  if (shared.size < SHARED_VALUES && SHAREABLE.test(value)) shared.set(value, value);
+  return value;
+}
+
+/** How many values `sharedValue` holds (tests, and to see that junk does not grow it). */
+export function sharedValueCount(): number {
+  return shared.size;
+}
+
 /** Stable codes of the errors `createTechLookup` throws. */
 export const TECH_ERROR_CODES = {
   geo_db_missing: 'The IP location database file does not exist.',

@@ -1,45 +1,61 @@
 // A token bucket on a monotonic clock (CHECKLIST F13: wall-clock jumps change nothing).
+// The state (tokens left, last refill) is two numbers that live on the limited thing itself;
+// the rate is one shared policy object. A connection carries no bucket object of its own: one
+// lives on every socket, so its size counts.
 
-/** A per-connection rate limit: `burst` tokens, refilled at `rate` per second. */
-export interface TokenBucket {
-  /** Takes one token; false when the bucket is empty (the frame is refused). */
-  take(): boolean;
+/** What a rate-limited thing carries: tokens left and the time of the last refill. */
+export interface BucketState {
+  tokens: number;
+  last: number;
+}
+
+/** A rate: `burst` tokens, refilled at `rate` per second on the clock `now` (ms). */
+export interface RatePolicy {
+  readonly rate: number;
+  readonly burst: number;
+  readonly now: () => number;
 }
 
 // Whole milliseconds: `last` stays a small integer (no heap number on every connection for
 // days of uptime), and floored readings telescope, so refills do not drift.
 const monotonic = () => Math.floor(performance.now());
 
-// A class, not a closure: one of these lives on every connection, so its size counts.
-class Bucket implements TokenBucket {
-  private tokens: number;
-  private last: number;
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-    private readonly now: () => number,
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-  take(): boolean {
-    const t = this.now();
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + (Math.max(0, t - this.last) / 1000) * this.rate,
-    );
-    this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
+/** A policy; `now` returns milliseconds on a monotonic clock. */
+export function ratePolicy(rate: number, burst: number, now: () => number = monotonic): RatePolicy {
+  return { rate, burst, now };
 }
 
-/** Creates a full bucket. `now` returns milliseconds on a monotonic clock. */
+/** The state of a full bucket under `policy`. */
+export function fullBucket(policy: RatePolicy): BucketState {
+  return { tokens: policy.burst, last: policy.now() };
+}
+
+/** Takes one token from `state`; false when it is empty (the frame is refused). */
+export function takeToken(state: BucketState, policy: RatePolicy): boolean {
+  const t = policy.now();
+  state.tokens = Math.min(
+    policy.burst,
+    state.tokens + (Math.max(0, t - state.last) / 1000) * policy.rate,
+  );
+  state.last = t;
+  if (state.tokens < 1) return false;
+  state.tokens -= 1;
+  return true;
+}
+
+/** A standalone bucket (the offline POST's per-address limit). */
+export interface TokenBucket {
+  /** Takes one token; false when the bucket is empty (the request is refused). */
+  take(): boolean;
+}
+
+/** Creates a full standalone bucket. */
 export function createTokenBucket(
   rate: number,
   burst: number,
   now: () => number = monotonic,
 ): TokenBucket {
-  return new Bucket(rate, burst, now);
+  const policy = ratePolicy(rate, burst, now);
+  const state = fullBucket(policy);
+  return { take: () => takeToken(state, policy) };
 }

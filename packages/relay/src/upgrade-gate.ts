@@ -3,7 +3,7 @@ import type { RelayConfig } from './config.js';
 import type { ConnState, Hub, RelayConn } from './hub.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { clientIp } from './tech.js';
-import { createTokenBucket } from './token-bucket.js';
+import { ratePolicy } from './token-bucket.js';
 import { textReply } from './transport/http-text.js';
 import type { HttpRequest, UpgradeDecision } from './transport/transport.js';
 
@@ -45,6 +45,10 @@ export interface UpgradeGateDeps {
 export function createUpgradeGate(deps: UpgradeGateDeps) {
   const { config, hub, metrics, logger } = deps;
   const addresses = new Map<string, number>();
+  const rates = {
+    visitor: ratePolicy(config.limits.rate, config.limits.burst),
+    operator: ratePolicy(config.limits.operatorRate, config.limits.operatorBurst),
+  };
 
   function refuse(status: number, reason: string, text: string): UpgradeDecision<ConnState> {
     metrics.upgradeRejected(reason);
@@ -89,10 +93,9 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           phase: 'handshake',
           session: null,
           operator: null,
-          bucket:
-            role === 'visitor'
-              ? createTokenBucket(config.limits.rate, config.limits.burst)
-              : createTokenBucket(config.limits.operatorRate, config.limits.operatorBurst),
+          rate: rates[role],
+          tokens: rates[role].burst,
+          last: rates[role].now(),
           badFrames: 0,
           refused: 0,
           limited: false,

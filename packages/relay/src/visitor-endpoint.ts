@@ -8,8 +8,8 @@ import {
 import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
 import type { Hub, RelayConn } from './hub.js';
 import { offlineJob, technicalData } from './mail-jobs.js';
-import type { Session, SessionInfo } from './session-store.js';
-import type { TechLookup } from './tech.js';
+import { resumeToken, type Session, type SessionInfo } from './session-store.js';
+import { sharedValue, type TechLookup } from './tech.js';
 
 // The widget's socket, `/v1/visitor?site=ID` (DESIGN.md "The wire protocol", "Session
 // lifecycle"): hello/resume with replay, messages with acks and de-duplication, typing, pages,
@@ -41,7 +41,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
     hub.send(conn, {
       t: 'welcome',
       session: session.id,
-      token: session.token,
+      token: resumeToken(session),
       resumed,
       truncated,
       operators: status.operators,
@@ -97,8 +97,8 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
         browser: data.browser,
         os: data.os,
         device: data.device,
-        lang: frame.client.lang,
-        tz: frame.client.tz,
+        lang: sharedValue(frame.client.lang),
+        tz: sharedValue(frame.client.tz),
         screenW: frame.client.screen.w,
         screenH: frame.client.screen.h,
         referrer: frame.page.referrer ? pageUrl(frame.page.referrer, false) : '',
