@@ -50,12 +50,12 @@ describe('createSessionStore', () => {
     if (!a || !b) return;
     expect(a.id).not.toBe(b.id);
     const token = resumeToken(a);
-    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{44}$/);
     expect(store.get(a.id)).toBe(a);
     expect(store.byToken(token)).toBe(a);
     // The id alone, a wrong secret, or another session's secret: no session.
     expect(store.byToken(a.id)).toBeUndefined();
-    expect(store.byToken(a.id + resumeToken(b).slice(21))).toBeUndefined();
+    expect(store.byToken(a.id + resumeToken(b).slice(22))).toBeUndefined();
     expect(
       store.byToken(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`),
     ).toBeUndefined();
