@@ -62,18 +62,24 @@ async function main() {
     process.exit(2);
   }
   const transport = opt('transport', 'uws');
+  // The relay's default logger (pino, info, stdout), made here so that `mem` can flush it.
+  const logger = relayModule.createLogger('info');
   const relay = await relayModule.startRelay(
     benchConfig({ transport, sites: Number(opt('sites', '10')) }),
+    { logger },
   );
   if (relay.transport !== transport) {
     process.stderr.write(`conduit-server: asked for ${transport}, got ${relay.transport}\n`);
     process.exit(3);
   }
   announce({ port: relay.port, server: `conduit-${relay.transport}` });
-  serveControl(() => {
-    const s = relay.stats();
-    return { sessions: s.sessions, connections: s.connections };
-  });
+  serveControl(
+    () => {
+      const s = relay.stats();
+      return { sessions: s.sessions, connections: s.connections };
+    },
+    () => new Promise((resolve) => logger.flush(() => resolve(undefined))),
+  );
   const stop = () => {
     relay.close().then(
       () => process.exit(0),

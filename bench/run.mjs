@@ -7,7 +7,7 @@ import { mailBench } from './lib/mail-bench.mjs';
 import { machine, openFileLimit } from './lib/proc-stats.mjs';
 import { BENCH_DIR, PINNED } from './lib/processes.mjs';
 import { BARE, CONDUIT_UWS, CONDUIT_WS, renderMarkdown, SOCKET_IO } from './lib/report.mjs';
-import { memory, routing } from './lib/scenarios.mjs';
+import { MEMORY_NODE_FLAGS, memory, routing } from './lib/scenarios.mjs';
 import { widgetBoot, widgetSize } from './lib/widget-bench.mjs';
 
 // `npm run bench`: every scenario against every server in one run, a Markdown table printed and
@@ -65,6 +65,7 @@ const params = {
     rssLimit: RSS_LIMIT,
     rampTimeMs: quick ? 10_000 : 60_000,
     sourceAddresses: SOURCE_ADDRESSES.length,
+    nodeFlags: MEMORY_NODE_FLAGS.join(' '),
   },
 };
 

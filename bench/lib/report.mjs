@@ -159,7 +159,7 @@ export function renderMarkdown(r) {
 
   out.push('## Memory per idle session, concurrency, churn', '');
   out.push(
-    `Idle visitor sessions (hello with page, referrer, language, time zone, screen and a desktop User-Agent) opened in steps from ${r.params.memory.sourceAddresses} source addresses (127.0.0.x); at each step the server runs gc() twice (--expose-gc) and reports RSS / heapUsed / external. Slopes are least-squares over the steps. Concurrency: the last step ramps until ${mb(r.params.memory.rssLimit)} RSS, a failure, the open-file limit or ${r.params.memory.rampTimeMs / 1000} s. Churn: every visitor disconnects, the grace window passes, GC, heap compared with the baseline (taken after a warm-up round of ${r.params.memory.warmup} sessions).`,
+    `Idle visitor sessions (hello with page, referrer, language, time zone, screen and a desktop User-Agent) opened in steps from ${r.params.memory.sourceAddresses} source addresses (127.0.0.x); at each step the server runs gc() twice (--expose-gc) and reports RSS / heapUsed / external. Every server runs with a fixed young generation (${r.params.memory.nodeFlags ?? 'flags not recorded'}) and fills it once before each measurement, so V8's one-time growth of its nursery is in every point alike and not read as per-session memory. Slopes are least-squares over the steps. Concurrency: the last step ramps until ${mb(r.params.memory.rssLimit)} RSS, a failure, the open-file limit or ${r.params.memory.rampTimeMs / 1000} s. Churn: every visitor disconnects, the grace window passes, GC, heap compared with the baseline (taken after a warm-up round of ${r.params.memory.warmup} sessions).`,
     '',
   );
   const bareRss = r.servers[BARE]?.memory?.slope?.rss;
@@ -330,7 +330,7 @@ function goalRows(r) {
       ],
       n === CONDUIT_WS
         ? 'Node sockets under ws: the ack to each visitor is a writev of its own (~12 µs per message in the last profile) plus ~8 µs of stream internals, on top of the relay work (bench/profile.mjs --transport ws)'
-        : 'per message: zod parse ~4 µs, GC ~2 µs, store append ~1.7 µs (bench/README.md, profiling notes, with measured remedies)',
+        : 'what Conduit does per message beyond the forwarder: validate and clean the text, store it, ack it, queue it per operator (bench/README.md, profiling notes)',
     );
     push(
       [
@@ -382,7 +382,7 @@ function goalRows(r) {
       ],
       n === CONDUIT_WS
         ? 'ws keeps ~5 KB of its own objects per socket (fallback transport)'
-        : `heap per session ${m ? kb(m.slope.heapUsed) : '–'} + ~1.1 KB native per uWS socket; on the heap: page URLs kept as cons strings (~280 B), the tech object built with spreads, three objects per connection (bench/README.md)`,
+        : `heap per session ${m ? kb(m.slope.heapUsed) : '–'}, the rest native per uWS socket and heap pages (bare uWS: ${r.servers[BARE]?.memory ? kb(r.servers[BARE].memory.slope.rss) : '–'} in all); what each session holds: bench/profile.mjs --part heap`,
     );
     if (m) {
       const extra = (r.params.memory.rssLimit - m.baseline.rss) / m.slope.rss;

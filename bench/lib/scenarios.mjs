@@ -242,6 +242,15 @@ function sumOpen(rate, rounds) {
 }
 
 /**
+ * Node flags of every server in the memory part: a young generation of a fixed size (V8 would
+ * otherwise grow it from 1 MB to 16 MB semi-spaces at whichever step first allocates fast, a
+ * one-time ~32 MB jump that a least-squares slope over 20 000 sessions reads as ~0.8 KB per
+ * session). With `touchYoungGeneration` (server-control.mjs) before each measurement it is in
+ * every point whole, so the slope counts only what the sessions hold.
+ */
+export const MEMORY_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+
+/**
  * Memory and concurrency: a warm-up round, a GC'd baseline, idle sessions in steps (GC and
  * memory at each), the last step being the concurrency ramp (stops at the RSS limit, a failure,
  * the count or the time bound); then every visitor disconnects, the grace window passes, GC,
@@ -251,7 +260,7 @@ function sumOpen(rate, rounds) {
  * @param {{ warmup: number, steps: number[], rssLimit: number, rampTimeMs: number }} o
  */
 export function memory(spec, common, o) {
-  return withServer(spec, common, ['--expose-gc'], async (server, gen) => {
+  return withServer(spec, common, ['--expose-gc', ...MEMORY_NODE_FLAGS], async (server, gen) => {
     await gen.call('connect', { role: 'visitor', count: o.warmup, timeoutMs: 30_000 });
     await gen.call('closeVisitors', { timeoutMs: 10_000 });
     await sleep(spec.graceMs + 1000);
