@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { History } from './history.js';
+import { History, idHash } from './history.js';
 
-const peek = (h: History) => h as unknown as { bytes: Buffer; slots: Uint32Array };
+const peek = (h: History) => h as unknown as { bytes: Buffer };
 
 describe('History', () => {
   it('keeps messages in seq order with their fields, names and UTF-8 text intact', () => {
@@ -35,19 +35,38 @@ describe('History', () => {
     expect(h.find('operator', 'id4')).toBe(-1);
   });
 
-  it('finds ids per side, and a hash collision does not match a different id', () => {
-    const h = new History(100);
-    for (let i = 0; i < 60; i++) h.push(`v${i}`, i % 2 ? 'operator' : 'visitor', 'Ada', 'x', i);
-    expect(h.find('visitor', 'v10')).toBe(11);
-    expect(h.find('operator', 'v11')).toBe(12);
-    expect(h.find('operator', 'v10')).toBe(-1);
-    // Force a collision: same hash slot value, different id bytes.
-    const { slots } = peek(h);
-    const slotOf = (seq: number) => (seq - h.firstSeq) * 2; // head is 0 here (no drops)
-    // seq 9 (id v8) now carries v4's hash: it is newer, so it is compared first, and skipped.
-    slots[slotOf(9) + 1] = slots[slotOf(5) + 1] as number;
-    expect(h.find('visitor', 'v4')).toBe(5);
-    expect(h.find('visitor', 'v8')).toBe(-1);
+  it('finds ids per side among many, and a full hash collision does not match a different id', () => {
+    const h = new History(2000);
+    for (let i = 0; i < 1500; i++) h.push(`v${i}`, i % 2 ? 'operator' : 'visitor', 'Ada', 'x', i);
+    for (let i = 0; i < 1500; i++) {
+      expect(h.find(i % 2 ? 'operator' : 'visitor', `v${i}`)).toBe(i + 1);
+      expect(h.find(i % 2 ? 'visitor' : 'operator', `v${i}`)).toBe(-1);
+    }
+    expect(h.find('visitor', 'v1500')).toBe(-1);
+    // Two ids with the same 32-bit hash (found by search): each finds its own message.
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; !pair; i++) {
+      const id = `c${i.toString(36)}`;
+      const other = seen.get(idHash('visitor', id));
+      if (other) pair = [other, id];
+      else seen.set(idHash('visitor', id), id);
+    }
+    const c = new History(10);
+    c.push(pair[0], 'visitor', undefined, 'first', 1);
+    expect(c.find('visitor', pair[1])).toBe(-1);
+    c.push(pair[1], 'visitor', undefined, 'second', 2);
+    expect([c.find('visitor', pair[0]), c.find('visitor', pair[1])]).toEqual([1, 2]);
+  });
+
+  it('keeps finding ids while old ones drop, across index rebuilds', () => {
+    const h = new History(20);
+    for (let i = 0; i < 500; i++) {
+      h.push(`id${i}`, 'visitor', undefined, `t${i}`, i);
+      expect(h.find('visitor', `id${i}`)).toBe(i + 1);
+      if (i >= 20) expect(h.find('visitor', `id${i - 20}`)).toBe(-1);
+      if (i >= 19) expect(h.find('visitor', `id${i - 19}`)).toBe(i - 18);
+    }
   });
 
   it('survives a long run of appends with mixed sizes: compaction and growth keep every byte', () => {
