@@ -1,42 +1,15 @@
-import type { AddressInfo } from 'node:net';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
-import { cleanupAfterEach, operator, startTestRelay, TRANSPORTS, visitor } from './test-relay.js';
+import {
+  cleanupAfterEach,
+  operator,
+  smtpServer,
+  startTestRelay,
+  TRANSPORTS,
+  visitor,
+} from './test-relay.js';
 
 // The relay's default dispatcher (`@conduit-chat/mail` per `config.mail`) against a real SMTP
 // server: a chat that ends produces a transcript e-mail, and the relay's maps are empty after.
-
-async function smtpServer() {
-  const received: Array<{ to: string[]; mail: ParsedMail }> = [];
-  let notify = () => {};
-  const server = new SMTPServer({
-    authOptional: true,
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
-        const to = session.envelope.rcptTo.map((r) => r.address);
-        received.push({ to, mail: await simpleParser(Buffer.concat(chunks)) });
-        callback();
-        notify();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    next: () =>
-      new Promise<void>((resolve) => {
-        notify = resolve;
-      }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe.each(TRANSPORTS)('relay mail (%s)', (transport) => {
   const cleanups = cleanupAfterEach();

@@ -1,6 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Dispatcher, DispatcherStats, MailJob } from '@conduit-chat/mail';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { pino } from 'pino';
+import { SMTPServer } from 'smtp-server';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { RelayConfigInput } from './config.js';
@@ -250,4 +253,36 @@ export function relaysPerTest(transport: TransportName) {
     return t;
   }
   return { cleanups, start };
+}
+
+/** A real SMTP server on 127.0.0.1:0 that parses what it receives (mailparser). */
+export async function smtpServer() {
+  const received: Array<{ to: string[]; mail: ParsedMail }> = [];
+  let notify = () => {};
+  const server = new SMTPServer({
+    authOptional: true,
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        const to = session.envelope.rcptTo.map((r) => r.address);
+        received.push({ to, mail: await simpleParser(Buffer.concat(chunks)) });
+        callback();
+        notify();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    next: () =>
+      new Promise<void>((resolve) => {
+        notify = resolve;
+      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
