@@ -291,6 +291,53 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     expect(appRequests).toHaveLength(1);
   });
 
+  it('draws the same launcher before and after app.js takes it over', async () => {
+    const { page: p, appRequests } = await open('/plain');
+    const clip = { x: 1280 - 100, y: 800 - 100, width: 100, height: 100 };
+    const facade = await p.screenshot({ clip, animations: 'disabled' });
+    expect(appRequests).toEqual([]);
+    await p.locator('conduit-chat button.l').hover();
+    await p.mouse.move(0, 0);
+    await p.waitForFunction(() => {
+      const b = document.querySelector('conduit-chat')?.shadowRoot?.querySelector('button.l');
+      return b && !b.hasAttribute('aria-busy');
+    });
+    expect(appRequests).toHaveLength(1);
+    const app = await p.screenshot({ clip, animations: 'disabled' });
+    expect(await pixelDiff(facade, app)).toBe(0);
+  });
+
+  it('does not lose a keyboard press made while app.js is still on its way', async () => {
+    await operator(); // someone online: the chat view
+    const { page: p, appRequests, errors } = await open('/plain');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await p.route('**/widget/app.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    // Focus is intent: the request starts, and is held back.
+    await p.locator('conduit-chat button.l').focus();
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() =>
+      document.querySelector('conduit-chat')?.shadowRoot?.querySelector('button.l[aria-busy]'),
+    );
+    expect(appRequests).toHaveLength(1);
+    expect(await p.locator('conduit-chat [role=dialog]').count()).toBe(0);
+    release();
+    await p.locator('conduit-chat [role=dialog] h2', { hasText: 'Acme' }).waitFor();
+    await p.locator('conduit-chat textarea').waitFor();
+    expect(
+      await p.evaluate(
+        () => document.querySelector('conduit-chat')?.shadowRoot?.activeElement?.tagName,
+      ),
+    ).toBe('TEXTAREA');
+    expect(appRequests).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
   it('says so on the launcher when app.js cannot load (404), throws nothing, and retries on the next click', async () => {
     const { page: p, appRequests, errors } = await open('/plain');
     await p.route('**/widget/app.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
