@@ -20,6 +20,7 @@ import {
   SITE_ID,
   scriptOptions,
 } from './script-tag.js';
+import { staticLauncher } from './static-launcher.js';
 import { LAUNCHER_CSS, themeCss } from './styles.js';
 import { tokenStore } from './token-store.js';
 
@@ -54,8 +55,6 @@ export type AppLoader = (src: string, done: (loaded: boolean) => void) => void;
  * beyond the limit a command is refused with an `error` event (`refused`).
  */
 export const QUEUED_COMMANDS = 100;
-
-const SVG = 'http://www.w3.org/2000/svg';
 
 /**
  * Script-tag boot: reads the tag, installs `window.Conduit` (replaying the snippet's queue),
@@ -172,26 +171,13 @@ export function bootFacade(
     mounted.setTheme(themeCss(options.color));
     mounted.host.classList.toggle('left', options.position === 'left');
     // The same nodes the app's Launcher renders, so Preact takes them over in place.
-    const wrap = doc.createElement('div');
-    wrap.className = 'w';
-    button = doc.createElement('button');
-    button.type = 'button';
-    button.className = 'l';
-    button.setAttribute('part', 'launcher');
-    button.setAttribute('aria-expanded', 'false');
-    const svg = doc.createElementNS(SVG, 'svg');
-    svg.setAttribute('viewBox', '0 0 24 24');
-    svg.setAttribute('aria-hidden', 'true');
-    const path = doc.createElementNS(SVG, 'path');
-    path.setAttribute('d', 'M4 4h16v12H9l-5 4z');
-    svg.append(path);
-    button.append(svg);
-    wrap.append(button);
-    mounted.container.append(wrap);
+    const launcher = staticLauncher(doc);
+    button = launcher.button;
+    mounted.container.append(launcher.wrap);
     label();
-    button.addEventListener('click', () => chat.open(), { signal });
+    launcher.button.addEventListener('click', () => chat.open(), { signal });
     for (const intent of ['pointerenter', 'focus', 'touchstart']) {
-      button.addEventListener(intent, preload, { signal, passive: true });
+      launcher.button.addEventListener(intent, preload, { signal, passive: true });
     }
     events.emit('ready', { site });
     // Reading sessionStorage writes nothing: a chat of this tab resumes at once, as before.
