@@ -47,7 +47,7 @@ describe('journey: demo shop visitor, console operator, transcript by mail', () 
   const problems: string[] = [];
 
   beforeAll(async () => {
-    ensureBuilt('widget', 'dist/widget.js');
+    ensureBuilt('widget', 'dist/app.js');
     ensureBuilt('console', 'dist/index.html');
     mkdirSync(shots, { recursive: true });
     smtp = new SMTPServer({

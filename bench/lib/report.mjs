@@ -230,25 +230,39 @@ export function renderMarkdown(r) {
   else {
     const s = r.widget.size;
     const b = r.widget.boot;
+    /** @param {string} name @param {{ raw: number, gzip: number, brotli: number } | undefined} f */
+    const row = (name, f) => [
+      name,
+      f ? kb(f.raw) : '–',
+      f ? kb(f.gzip) : '–',
+      f ? kb(f.brotli) : '–',
+    ];
     out.push(
       table(
+        ['file', 'minified', 'gzip -9', 'brotli -q 11'],
         [
-          'widget.js',
-          'gzip -9',
-          'brotli -q 11',
+          row('widget.js (every page: the launcher facade)', s),
+          row('widget/app.js (on the visitor’s intent: the chat)', s.app),
+          row('both', s.both),
+        ],
+      ),
+      '',
+      table(
+        [
           'boot median',
           'boot min / max',
+          'click to open median',
+          'click to open min / max',
           'long tasks > 50 ms',
         ],
         [
           [
-            kb(s.raw),
-            kb(s.gzip),
-            kb(s.brotli),
             b
               ? `${fix(b.medianMs, 1)} ms (${b.loads} loads${b.failed ? `, ${b.failed} failed` : ''})`
               : (r.widget.bootReason ?? '–'),
             b ? `${fix(b.minMs, 1)} / ${fix(b.maxMs, 1)} ms` : '–',
+            b ? `${fix(b.openMedianMs, 1)} ms` : '–',
+            b ? `${fix(b.openMinMs, 1)} / ${fix(b.openMaxMs, 1)} ms` : '–',
             b
               ? `${b.longTasksOver50}${b.longTasksOver50 ? ` (longest ${fix(b.longestTaskMs, 0)} ms)` : ''}`
               : '–',
@@ -257,6 +271,7 @@ export function renderMarkdown(r) {
       ),
       '',
       'Boot: from widget.js received (Resource Timing `responseEnd`; compile, evaluation and first render count) to the launcher inside the `<conduit-chat>` shadow root (MutationObserver), fresh browser context per load, Chromium with the flags of `test-support/chromium.ts`.',
+      'Click to open: from the click on the launcher (event `timeStamp`), with nothing preloaded, to the panel in the shadow root: app.js fetched from 127.0.0.1 (no cache), compiled, handed over and rendered. A real visitor’s hover or focus preloads app.js before the click.',
       '',
     );
   }
@@ -413,7 +428,7 @@ function goalRows(r) {
       w?.size ? yes(w.size.gzip <= GOALS.widgetGzip) : '–',
     ],
     w?.size
-      ? `the built bundle is ${kb(w.size.raw)} minified; its composition is the widget's to trim`
+      ? `widget.js, the script tag every page loads (a launcher facade, ${kb(w.size.raw)} minified); the chat, widget/app.js (${kb(w.size.app.gzip)} gzip), loads on the visitor's first intent`
       : '',
   );
   push(
@@ -423,7 +438,7 @@ function goalRows(r) {
       w?.boot ? yes(w.boot.medianMs <= GOALS.bootMs) : '–',
     ],
     w?.boot
-      ? `compile + evaluation + first render of ${kb(w.size.raw)} of script; loads ranged ${fix(w.boot.minMs, 0)}–${fix(w.boot.maxMs, 0)} ms on the shared machine`
+      ? `compile + evaluation + first render of ${kb(w.size.raw)} of script; loads ranged ${fix(w.boot.minMs, 0)}–${fix(w.boot.maxMs, 0)} ms on the shared machine; click to open ${fix(w.boot.openMedianMs, 1)} ms median`
       : '',
   );
   return rows;

@@ -21,7 +21,7 @@ describe('examples/script-tag', () => {
   let operator: TestOperator | undefined;
 
   beforeAll(async () => {
-    ensureBuilt('widget', 'dist/widget.js');
+    ensureBuilt('widget', 'dist/app.js');
     // The relay's port is known only after it listens; the page is rewritten to point at it.
     let relayUrl = '';
     site = await serveStatic(here('.'), (html) =>

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { defaultClientConditions, defineConfig, type InlineConfig, type Plugin } from 'vite';
+import { build, defaultClientConditions, defineConfig, type InlineConfig, type Plugin } from 'vite';
 import { localeScript } from './src/locales/locale-script.js';
 import { TABLES } from './src/locales/tables.js';
 
-// Two builds from one source (README "Module boundaries"):
-//   vite build               → dist/widget.js  IIFE, minified, English only (script tag)
+// Three builds from one source (README "Module boundaries"):
+//   vite build               → dist/widget.js  IIFE, minified: the script tag's facade
 //                              dist/locales/<code>.js  one classic script per other language
+//   vite build --mode app    → dist/app.js     IIFE, minified, English only: the chat the
+//                              facade loads (served as /widget/app.js)
 //   vite build --mode esm    → dist/index.js   ESM for npm (preact and protocol bundled)
 // Types come from `tsc -p tsconfig.build.json` (emitDeclarationOnly).
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
@@ -26,7 +28,10 @@ function localeFiles(): Plugin {
   };
 }
 
-/** The script-tag (IIFE) build; the size test builds it in memory with `write: false`. */
+/**
+ * The script tag's facade (IIFE, `widget.js`, with the language files); the size test builds
+ * it in memory with `write: false`.
+ */
 export function iifeConfig(write = true): InlineConfig {
   return {
     configFile: false,
@@ -34,8 +39,11 @@ export function iifeConfig(write = true): InlineConfig {
     mode: 'production',
     logLevel: 'warn',
     resolve: { conditions: ['conduit:source', ...defaultClientConditions] },
-    // Classic `h()` calls: preact's jsx-runtime module would add ~200 bytes gzipped.
+    // Classic `h()` calls: preact's jsx-runtime module would add ~200 bytes gzipped. The
+    // import goes into .tsx files only: injected into every module, it would put Preact into
+    // the facade, which renders no JSX.
     oxc: {
+      include: /\.tsx$/,
       jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false },
       jsxInject: `import { h, Fragment } from 'preact'`,
     },
@@ -59,6 +67,31 @@ export function iifeConfig(write = true): InlineConfig {
   };
 }
 
+/** The script tag's app (IIFE, `app.js`), loaded by the facade. */
+export function appConfig(write = true): InlineConfig {
+  const base = iifeConfig(write);
+  return {
+    ...base,
+    plugins: [],
+    build: {
+      ...base.build,
+      lib: {
+        entry: src('app.ts'),
+        formats: ['iife'],
+        name: 'ConduitApp',
+        fileName: () => 'app.js',
+      },
+    },
+  };
+}
+
+/** Both script-tag files (and the language files) into `outDir`, as the relay serves them. */
+export async function buildScriptTag(outDir: string): Promise<void> {
+  for (const config of [iifeConfig(), appConfig()]) {
+    await build({ ...config, build: { ...config.build, outDir } });
+  }
+}
+
 /** The npm (ESM) build. */
 export function esmConfig(): InlineConfig {
   return {
@@ -77,4 +110,6 @@ export function esmConfig(): InlineConfig {
   };
 }
 
-export default defineConfig(({ mode }) => (mode === 'esm' ? esmConfig() : iifeConfig()));
+export default defineConfig(({ mode }) =>
+  mode === 'esm' ? esmConfig() : mode === 'app' ? appConfig() : iifeConfig(),
+);

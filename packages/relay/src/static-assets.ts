@@ -21,7 +21,7 @@ export interface AssetDirs {
   demoDir?: string | undefined;
 }
 
-/** `Cache-Control` of `/widget.js` and its language files: a day, revalidated by ETag after that. */
+/** `Cache-Control` of `/widget.js`, its app and its language files: a day, revalidated by ETag after that. */
 export const WIDGET_CACHE = 'public, max-age=86400';
 
 /**
@@ -29,6 +29,12 @@ export const WIDGET_CACHE = 'public, max-age=86400';
  * `widget.js`). Only `xx` or `xx-YY` names, and only files present on disk, are served.
  */
 export const WIDGET_LOCALE_PATH = /^\/widget\/locales\/([a-z]{2}(?:-[A-Z]{2})?)\.js$/;
+
+/**
+ * `/widget/app.js`: the script-tag widget's chat, loaded by the facade in `widget.js` on the
+ * visitor's first intent (`app.js` beside `widget.js`).
+ */
+export const WIDGET_APP_PATH = '/widget/app.js';
 
 /** Security headers of every console response (CHECKLIST B22). */
 export const CONSOLE_HEADERS = {
@@ -120,14 +126,14 @@ export function safeJoin(root: string, rel: string): string | null {
   return full === base || full.startsWith(base + sep) ? full : null;
 }
 
-/** Serves `/widget.js`, `/widget/locales/<code>.js`, `/console/…` and (demo mode) `/demo/…`; null for other paths. */
+/** Serves `/widget.js`, `/widget/app.js`, `/widget/locales/<code>.js`, `/console/…` and (demo mode) `/demo/…`; null for other paths. */
 export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) {
   const { widgetDir, consoleDir, demoDir } = defaults(dirs);
   const widgetFile = widgetDir ? join(widgetDir, 'widget.js') : null;
   let widget = widgetFile ? loadBundle(widgetFile) : null;
-  // Language files, compressed on first request; only names found on disk are kept (so at
-  // most as many entries as files in `locales/`).
-  const locales = new Map<string, Bundle>();
+  // The app and the language files, compressed on first request; only names found on disk
+  // are kept (so at most one entry per file in `locales/`, plus the app).
+  const files = new Map<string, Bundle>();
 
   function serveWidget(req: HttpRequest): HttpReply {
     // Built after the relay started (e.g. `npm start` building in parallel): pick it up.
@@ -138,11 +144,12 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
     return bundleReply(req, widget);
   }
 
-  function serveLocale(req: HttpRequest, name: string): HttpReply {
-    let bundle = locales.get(name);
+  /** A file under the widget directory (`app.js`, `locales/<code>.js`), by a name already checked. */
+  function serveWidgetFile(req: HttpRequest, rel: string): HttpReply {
+    let bundle = files.get(rel);
     if (!bundle && widgetDir) {
-      bundle = loadBundle(join(widgetDir, 'locales', `${name}.js`)) ?? undefined;
-      if (bundle) locales.set(name, bundle);
+      bundle = loadBundle(join(widgetDir, rel)) ?? undefined;
+      if (bundle) files.set(rel, bundle);
     }
     return bundle ? bundleReply(req, bundle) : textReply(404, 'not found');
   }
@@ -193,8 +200,9 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
     handle(req: HttpRequest): HttpReply | Promise<HttpReply> | null {
       if (req.method !== 'get' && req.method !== 'head') return null;
       if (req.path === '/widget.js') return serveWidget(req);
+      if (req.path === WIDGET_APP_PATH) return serveWidgetFile(req, 'app.js');
       const locale = WIDGET_LOCALE_PATH.exec(req.path);
-      if (locale?.[1]) return serveLocale(req, locale[1]);
+      if (locale?.[1]) return serveWidgetFile(req, join('locales', `${locale[1]}.js`));
       if (req.path === '/console' || req.path === '/demo') {
         if (req.path === '/demo' && !options.demo) return null;
         return { status: 301, headers: { location: `${req.path}/` } };

@@ -17,6 +17,7 @@ import { type LocaleTables, type Strings, strings } from './i18n.js';
 import { cleanIdentity, type Identity, type VisitorInfo } from './identity.js';
 import { TABLES } from './locales/tables.js';
 import { type Mounted, mount } from './mount.js';
+import { SITE_ID } from './script-tag.js';
 import { CSS, themeCss } from './styles.js';
 import { tokenStore } from './token-store.js';
 import { transcriptText } from './transcript.js';
@@ -142,17 +143,27 @@ export function createChat(options: ChatOptions): Chat {
   return chatCore(options, TABLES).chat;
 }
 
-/** A chat, and what only the script-tag entry uses: a language table that arrives later. */
+/** A chat, and what only the script-tag app uses: a language table that arrives later, the start. */
 export interface ChatCore {
   chat: Chat;
   /** Puts `table` under the site's `strings` overrides and redraws. */
   addStrings(table: Partial<Strings>): void;
+  /**
+   * Draws the widget (and connects or opens when the options or this tab's chat say so).
+   * `createChat` starts by itself in a microtask; a chat given an element to adopt waits for
+   * this call, so the script-tag app can attach the queued listeners first.
+   */
+  start(): void;
 }
 
-/** `createChat` with the language `tables` it may use (the script tag starts with none). */
-export function chatCore(options: ChatOptions, tables: LocaleTables): ChatCore {
+/**
+ * `createChat` with the language `tables` it may use (the script tag starts with none), and
+ * for the script-tag app the facade's element to `adopt`: its launcher is rendered over in
+ * place (Preact reuses the button, so focus stays) and no second `ready` is emitted.
+ */
+export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mounted): ChatCore {
   const { site } = options;
-  if (!/^[\w-]{1,128}$/.test(site ?? '')) throw new WidgetError('bad_option', 'site');
+  if (!SITE_ID.test(site ?? '')) throw new WidgetError('bad_option', 'site');
   const url = visitorUrl(options.relay, site);
   const doc = document;
   const win = window;
@@ -343,10 +354,12 @@ export function chatCore(options: ChatOptions, tables: LocaleTables): ChatCore {
   };
 
   function start() {
-    if (destroyed || mounted || !(options.parent ?? doc.body)) return;
-    mounted = mount(options.parent ?? doc.body, CSS);
+    if (destroyed || mounted || !(adopt ?? options.parent ?? doc.body)) return;
+    if (adopt) adopt.setCss(CSS);
+    mounted = adopt ?? mount(options.parent ?? doc.body, CSS);
     draw();
-    events.emit('ready', { site });
+    // The facade already said so when it drew its launcher.
+    if (!adopt) events.emit('ready', { site });
     // A chat already exists in this tab (reload, next page): resume it at once.
     if (tokens.get() || (options.connect === 'on-load' && consent)) conn.connect();
     if (options.open || reopen) chat.open();
@@ -396,22 +409,21 @@ export function chatCore(options: ChatOptions, tables: LocaleTables): ChatCore {
       destroyed = true;
       eye.stop();
       listen(false);
-      if (mounted) {
-        render(null, mounted.container);
-        mounted.unmount();
-      }
+      if (mounted) render(null, mounted.container);
+      (mounted ?? adopt)?.unmount();
       mounted = null;
       events.clear();
     },
   };
 
   listen(true);
-  queueMicrotask(start);
+  if (!adopt) queueMicrotask(start);
   return {
     chat,
     addStrings(table) {
       t = { ...t, ...table, ...options.strings };
       draw();
     },
+    start,
   };
 }

@@ -10,6 +10,7 @@ export const WIDGET_ERROR_CODES = [
   'too_long',
   'closed',
   'refused',
+  'load_failed',
 ] as const;
 
 /** One of the widget's stable error codes. */

@@ -124,6 +124,7 @@ describe('WidgetError', () => {
       'too_long',
       'closed',
       'refused',
+      'load_failed',
     ]);
     const error = new WidgetError('closed', 'x', { cause: 1 });
     expect(error).toMatchObject({

@@ -40,6 +40,8 @@ export const EN = {
   newMessage: 'New message',
   truncated: 'Older messages hidden.',
   refused: 'Not sent.',
+  /** After the launcher's label when the script tag's app file did not load. */
+  loadFailed: 'could not load, try again',
 };
 
 /** The keys of the string table. */

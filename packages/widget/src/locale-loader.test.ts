@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chatCore } from './chat.js';
+import { bootFacade } from './facade.js';
 import { EN } from './i18n.js';
 import { cleanTable, LOCALE_STRING_CHARS, loadLocale } from './locale-loader.js';
 import { DE } from './locales/de.js';
 import { LOCALE_EVENT, localeScript } from './locales/locale-script.js';
-import { bootScriptTag, type CommandFunction, localeUrl } from './script-tag.js';
+import { type CommandFunction, localeUrl } from './script-tag.js';
 import { tick } from './test-chat.js';
 
 // The script tag's languages in happy-dom. Happy-dom here does not load script files (it
@@ -51,7 +52,7 @@ describe('locale loading (script tag)', () => {
   };
 
   it('inserts one async script with the widget’s nonce; German once the file runs', async () => {
-    bootScriptTag(tag({ site: 'acme', locale: 'de-AT' }, 'n0nce'), win);
+    bootFacade(tag({ site: 'acme', locale: 'de-AT' }, 'n0nce'), win);
     await tick();
     await tick();
     expect(label()).toBe(EN.open);
@@ -65,7 +66,7 @@ describe('locale loading (script tag)', () => {
   });
 
   it('makes no request for an English visitor', async () => {
-    bootScriptTag(tag({ site: 'acme', locale: 'en-GB' }), win);
+    bootFacade(tag({ site: 'acme', locale: 'en-GB' }), win);
     await tick();
     await tick();
     expect(label()).toBe(EN.open);
@@ -73,7 +74,7 @@ describe('locale loading (script tag)', () => {
   });
 
   it('keeps English and removes its script when the file fails to load (404, CSP, offline)', async () => {
-    bootScriptTag(tag({ site: 'acme', locale: 'fr', relay: 'https://relay.example/' }), win);
+    bootFacade(tag({ site: 'acme', locale: 'fr', relay: 'https://relay.example/' }), win);
     await tick();
     await tick();
     expect(added.map((s) => s.src)).toEqual(['https://relay.example/widget/locales/fr.js']);
@@ -134,8 +135,8 @@ describe('locale loading (script tag)', () => {
     send({ code: 'de', strings: { open: 'Chat öffnen' } });
     expect(applied).toEqual([]);
 
-    // The script-tag chat calls it from destroy(): a late table changes nothing and throws nothing.
-    const chat = bootScriptTag(tag({ site: 'acme', locale: 'de' }), win);
+    // The script-tag facade calls it from destroy(): a late table changes nothing and throws nothing.
+    const chat = bootFacade(tag({ site: 'acme', locale: 'de' }), win);
     chat.destroy();
     expect(document.head.querySelector('script')).toBeNull();
     expect(() => send({ code: 'de', strings: DE })).not.toThrow();

@@ -1,5 +1,6 @@
 import { EN, type Strings } from './i18n.js';
 import { LOCALE_EVENT } from './locales/locale-script.js';
+import { insertScript } from './script-loader.js';
 
 /** Longest string a loaded language table may carry, characters (a longer one: table refused). */
 export const LOCALE_STRING_CHARS = 200;
@@ -27,8 +28,8 @@ export function cleanTable(detail: unknown, code: string): Partial<Strings> | nu
 
 /**
  * Loads the language `code` for the script-tag widget: listens for its `conduit:locale` event
- * and inserts one `<script src async>` (with the widget script's `nonce`, for a strict CSP)
- * that removes itself once loaded or failed. A table that passes `cleanTable` goes to
+ * and inserts one `<script src async>` (`insertScript`: the widget script's `nonce`, for a
+ * strict CSP) that removes itself once loaded or failed. A table that passes `cleanTable` goes to
  * `apply`; when none arrives (404, CSP, offline) nothing happens and English stays.
  * Returns a function that stops listening (called by `destroy()`).
  */
@@ -44,14 +45,9 @@ export function loadLocale(
     if (table) apply(table);
   };
   doc.addEventListener(LOCALE_EVENT, onLocale);
-  const script = doc.createElement('script');
-  script.async = true;
-  if (nonce) script.nonce = nonce;
-  script.onload = script.onerror = () => script.remove();
-  script.src = src;
-  (doc.head ?? doc.documentElement).append(script);
+  const stop = insertScript(doc, src, nonce);
   return () => {
     doc.removeEventListener(LOCALE_EVENT, onLocale);
-    script.remove();
+    stop();
   };
 }

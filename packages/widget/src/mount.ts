@@ -6,6 +6,8 @@ export interface Mounted {
   readonly root: ShadowRoot;
   /** The element Preact renders into (inside the shadow root). */
   readonly container: HTMLElement;
+  /** Replaces the fixed rules (the script-tag app swaps the launcher's rules for all of them). */
+  setCss(css: string): void;
   /** Replaces the dynamic rules (theme colour, viewport height). */
   setTheme(css: string): void;
   /** Removes the element (the caller unrenders first). */
@@ -36,5 +38,12 @@ export function mount(parent: HTMLElement, css: string): Mounted {
   else root.append(base as HTMLStyleElement, theme as HTMLStyleElement);
   root.append(container);
   parent.append(host);
-  return { host, root, container, setTheme, unmount: () => host.remove() };
+  return {
+    host,
+    root,
+    container,
+    setCss: (rules) => setTheme(rules, base),
+    setTheme,
+    unmount: () => host.remove(),
+  };
 }

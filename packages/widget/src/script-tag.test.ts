@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { visitorUrl } from './chat.js';
-import { bootScriptTag, type CommandFunction, scriptOptions } from './script-tag.js';
-import { tick } from './test-chat.js';
-import { NodeWebSocket, type ScriptedPeer, startPeer, welcome } from './test-peer.js';
+import { appUrl, scriptOptions } from './script-tag.js';
 
 const tag = (src: string, data: Record<string, string>) => {
   const script = document.createElement('script');
@@ -46,6 +44,15 @@ describe('scriptOptions', () => {
     ).toBe('https://r.example');
   });
 
+  it('finds the app file beside the widget script, or under data-relay', () => {
+    expect(appUrl(tag('https://chat.example.com/widget.js', {}))).toBe(
+      'https://chat.example.com/widget/app.js',
+    );
+    expect(appUrl(tag('https://cdn.example/w/widget.js', { relay: 'https://r.example/x/' }))).toBe(
+      'https://r.example/x/widget/app.js',
+    );
+  });
+
   it('turns the relay URL into the visitor endpoint: ws for http, wss for https', () => {
     expect(visitorUrl('http://127.0.0.1:8080', 'acme')).toBe(
       'ws://127.0.0.1:8080/v1/visitor?site=acme',
@@ -56,51 +63,5 @@ describe('scriptOptions', () => {
     expect(() => visitorUrl('ftp://x', 'a')).toThrow(
       expect.objectContaining({ code: 'bad_option' }),
     );
-  });
-});
-
-describe('bootScriptTag', () => {
-  let peer: ScriptedPeer;
-  const win = window as unknown as Window & { Conduit?: CommandFunction };
-  const original = globalThis.WebSocket;
-
-  afterEach(async () => {
-    win.Conduit?.chat?.destroy();
-    delete win.Conduit;
-    globalThis.WebSocket = original;
-    await peer?.stop();
-    sessionStorage.clear();
-  });
-
-  it('replays the commands queued before it loaded, in order, then runs new ones directly', async () => {
-    peer = await startPeer();
-    const seen: string[] = [];
-    const stub: CommandFunction = (...args) => {
-      stub.q = stub.q ?? [];
-      stub.q.push(args);
-    };
-    win.Conduit = stub;
-    win.Conduit('on', 'open', () => seen.push('open'));
-    win.Conduit('identify', { name: 'Grace' });
-    win.Conduit('open');
-    const script = tag(
-      peer.url.replace('ws:', 'http:').replace('/v1/visitor?site=acme', '/widget.js'),
-      {
-        site: 'acme',
-      },
-    );
-    // The tests open sockets with `ws`; the browser build uses the global WebSocket.
-    globalThis.WebSocket = NodeWebSocket as unknown as typeof WebSocket;
-    const chat = bootScriptTag(script, win);
-    expect(win.Conduit.chat).toBe(chat);
-    await tick();
-    const s = await peer.accept();
-    await s.nextOf('hello');
-    s.send(welcome());
-    expect(await s.nextOf('info')).toEqual({ t: 'info', name: 'Grace' });
-    expect(seen).toEqual(['open']);
-    win.Conduit('close');
-    win.Conduit('open');
-    expect(seen).toEqual(['open', 'open']);
   });
 });

@@ -1,7 +1,7 @@
-import { type Chat, type ChatOptions, chatCore } from './chat.js';
+// What both script-tag files share: reading the tag, the command queue's shape, file URLs.
+// Types only from chat.ts: the facade (widget.js) must not pull in the chat itself.
+import type { Chat, ChatOptions } from './chat.js';
 import { WidgetError } from './errors.js';
-import { localeCode } from './i18n.js';
-import { loadLocale } from './locale-loader.js';
 
 /** A command as queued by the snippet: `Conduit('open')`, `Conduit('on', 'message', fn)`. */
 export type Command = [name: string, ...args: unknown[]];
@@ -10,7 +10,7 @@ export type Command = [name: string, ...args: unknown[]];
 export interface CommandFunction {
   (...command: Command): void;
   q?: ArrayLike<unknown>[];
-  /** The running chat, once the script has loaded. */
+  /** The chat: the facade's, whose methods reach the real chat once `app.js` has arrived. */
   chat?: Chat;
 }
 
@@ -44,14 +44,25 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
   return options as unknown as ChatOptions;
 }
 
-/**
- * Where the script tag's language file is: `<data-relay>/widget/locales/<code>.js`, else
- * `widget/locales/<code>.js` beside the widget script (the relay serves both).
- */
-export function localeUrl(script: HTMLScriptElement, code: string): string {
-  const file = `widget/locales/${code}.js`;
+/** A site id as the relay config allows it. */
+export const SITE_ID = /^[\w-]{1,128}$/;
+
+/** `<data-relay>/widget/<file>`, else `widget/<file>` beside the widget script (the relay serves both). */
+function widgetFileUrl(script: HTMLScriptElement, file: string): string {
   const relay = script.dataset.relay;
-  return relay ? `${relay.replace(/\/+$/, '')}/${file}` : new URL(file, script.src).href;
+  return relay
+    ? `${relay.replace(/\/+$/, '')}/widget/${file}`
+    : new URL(`widget/${file}`, script.src).href;
+}
+
+/** Where the script tag's language file is: `…/widget/locales/<code>.js` (see `widgetFileUrl`). */
+export function localeUrl(script: HTMLScriptElement, code: string): string {
+  return widgetFileUrl(script, `locales/${code}.js`);
+}
+
+/** Where the script tag's app file is: `…/widget/app.js` (see `widgetFileUrl`). */
+export function appUrl(script: HTMLScriptElement): string {
+  return widgetFileUrl(script, 'app.js');
 }
 
 /**
@@ -61,43 +72,4 @@ export function localeUrl(script: HTMLScriptElement, code: string): string {
 export function runCommand(chat: Chat, [name, ...args]: Command): void {
   if (!Object.hasOwn(chat, name)) throw new WidgetError('bad_option', `command ${name}`);
   (chat[name as keyof Chat] as (...a: unknown[]) => void)(...args);
-}
-
-/**
- * Script-tag boot: creates the chat from the tag's attributes (English built in; another
- * language loaded from `localeUrl`), replays the commands queued on `window.Conduit` in
- * order, then makes `window.Conduit` run commands directly.
- */
-export function bootScriptTag(
-  script: HTMLScriptElement | null,
-  win: Window & { Conduit?: CommandFunction },
-) {
-  const tag =
-    script ?? win.document.querySelector<HTMLScriptElement>('script[data-site][src*="widget"]');
-  if (!tag) throw new WidgetError('bad_option', 'no script tag with data-site');
-  const options = scriptOptions(tag);
-  const { chat, addStrings } = chatCore(options, {});
-  const code = localeCode(options.locale ?? navigator.language);
-  if (code !== 'en') {
-    // The nonce is read now, while the tag runs: a strict nonce CSP then allows the file too.
-    const stop = loadLocale(win.document, localeUrl(tag, code), code, tag.nonce ?? '', addStrings);
-    const destroy = chat.destroy;
-    chat.destroy = () => {
-      stop();
-      destroy();
-    };
-  }
-  const queued = win.Conduit?.q ?? [];
-  const run = (...command: Command) => {
-    try {
-      runCommand(chat, command);
-    } catch (error) {
-      console.error(error);
-    }
-  };
-  const conduit: CommandFunction = run;
-  conduit.chat = chat;
-  win.Conduit = conduit;
-  for (const command of Array.from(queued)) run(...(Array.from(command) as Command));
-  return chat;
 }

@@ -2,13 +2,16 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { iifeConfig } from '../vite.config.js';
+import { appConfig, iifeConfig } from '../vite.config.js';
 import { EN } from './i18n.js';
 import { LOCALE_EVENT } from './locales/locale-script.js';
 import { TABLES } from './locales/tables.js';
 
-/** The issue's budget for the script-tag bundle, gzipped (14 KiB); the goal is 10 KiB. */
-export const GZIP_BUDGET = 14 * 1024;
+/** The issue's goal for the script tag's file (`widget.js`, the facade), gzipped: 10 KiB. */
+export const GZIP_BUDGET = 10 * 1024;
+
+/** The chat the facade loads (`app.js`), gzipped: the whole widget's former budget, 14 KiB. */
+export const APP_GZIP_BUDGET = 14 * 1024;
 
 /** Most a language file (`dist/locales/<code>.js`) may weigh, bytes before compression. */
 export const LOCALE_FILE_BYTES = 2048;
@@ -41,25 +44,25 @@ const sizes = (text: string) => {
 // The language files of the same build, by file name (filled by the first describe's build).
 const locales = new Map<string, string>();
 
-describe('script-tag bundle (dist/widget.js)', () => {
+describe('script-tag facade (dist/widget.js)', () => {
   let code = '';
   let gzip = 0;
-  let brotli = 0;
 
   beforeAll(async () => {
     const out = await build(iifeConfig(false));
     code = codeOf(out);
-    ({ gzip, brotli } = sizes(code));
+    const s = sizes(code);
+    gzip = s.gzip;
     console.log(
       `widget.js: ${code.length} B minified, ${gzip} B gzip (${(gzip / 1024).toFixed(2)} KiB), ` +
-        `${brotli} B brotli (${(brotli / 1024).toFixed(2)} KiB); budget ${GZIP_BUDGET} B gzip`,
+        `${s.brotli} B brotli (${(s.brotli / 1024).toFixed(2)} KiB); budget ${GZIP_BUDGET} B gzip`,
     );
     for (const file of outputOf(out)) {
       if (file.type === 'asset') locales.set(file.fileName, String(file.source));
     }
     for (const [name, text] of locales) {
-      const s = sizes(text);
-      console.log(`${name}: ${text.length} B, ${s.gzip} B gzip, ${s.brotli} B brotli`);
+      const l = sizes(text);
+      console.log(`${name}: ${text.length} B, ${l.gzip} B gzip, ${l.brotli} B brotli`);
     }
   }, 60_000);
 
@@ -67,6 +70,49 @@ describe('script-tag bundle (dist/widget.js)', () => {
     expect(code.startsWith('!function') || code.startsWith('(function')).toBe(true);
     expect(code).not.toMatch(/\bimport\s*\(|\bimport\s+[{*\w]|\brequire\(/);
     expect(code).toContain('currentScript');
+    expect(code).toContain('"conduit:app"');
+  });
+
+  it('contains none of the identifiers that must never ship, no Preact and no connection code', () => {
+    for (const word of [...FORBIDDEN, 'innerHTML', 'WebSocket', 'dangerouslySetInnerHTML']) {
+      expect(code, word).not.toContain(word);
+    }
+    // Preact's internal vnode fields (`__k` children, `__e` DOM node) survive minification.
+    expect(code).not.toMatch(/\.__k\b|\.__e\b/);
+  });
+
+  it(`is at most ${GZIP_BUDGET} bytes gzipped (10 KiB, the issue's goal)`, () => {
+    expect(gzip).toBeLessThanOrEqual(GZIP_BUDGET);
+  });
+
+  it('ships English only: no other language’s strings are inside', () => {
+    expect(code).toContain(JSON.stringify(EN.open));
+    for (const table of Object.values(TABLES)) {
+      expect(code, table.open).not.toContain(table.open);
+      expect(code, table.offline).not.toContain(table.offline);
+    }
+  });
+});
+
+describe('script-tag app (dist/app.js)', () => {
+  let code = '';
+  let gzip = 0;
+
+  beforeAll(async () => {
+    code = codeOf(await build(appConfig(false)));
+    const s = sizes(code);
+    gzip = s.gzip;
+    console.log(
+      `app.js: ${code.length} B minified, ${gzip} B gzip (${(gzip / 1024).toFixed(2)} KiB), ` +
+        `${s.brotli} B brotli (${(s.brotli / 1024).toFixed(2)} KiB); budget ${APP_GZIP_BUDGET} B gzip`,
+    );
+  }, 60_000);
+
+  it('is a self-contained IIFE that hands itself over by an event, without a global', () => {
+    expect(code.startsWith('!function') || code.startsWith('(function')).toBe(true);
+    expect(code).not.toMatch(/\bimport\s*\(|\bimport\s+[{*\w]|\brequire\(/);
+    expect(code).toContain('"conduit:app"');
+    expect(code).not.toMatch(/^var |window\.\w+\s*=/);
   });
 
   it('contains none of the identifiers that must never ship', () => {
@@ -78,9 +124,9 @@ describe('script-tag bundle (dist/widget.js)', () => {
     // widget's own code, built without Preact, must not mention innerHTML at all.
     const own = codeOf(
       await build({
-        ...iifeConfig(false),
+        ...appConfig(false),
         build: {
-          ...iifeConfig(false).build,
+          ...appConfig(false).build,
           rolldownOptions: {
             checks: { pluginTimings: false },
             external: [/^preact/],
@@ -95,12 +141,12 @@ describe('script-tag bundle (dist/widget.js)', () => {
     expect(code).toMatch(/"dangerouslySetInnerHTML"==\w|\w==="?dangerouslySetInnerHTML/);
   }, 60_000);
 
-  it(`is at most ${GZIP_BUDGET} bytes gzipped (14 KiB)`, () => {
-    expect(gzip).toBeLessThanOrEqual(GZIP_BUDGET);
+  it(`is at most ${APP_GZIP_BUDGET} bytes gzipped (14 KiB)`, () => {
+    expect(gzip).toBeLessThanOrEqual(APP_GZIP_BUDGET);
   });
 
   it('ships English only: no other language’s strings are inside', () => {
-    expect(code).toContain(JSON.stringify(EN.open));
+    expect(code).toContain(JSON.stringify(EN.offline));
     for (const table of Object.values(TABLES)) {
       expect(code, table.open).not.toContain(table.open);
       expect(code, table.offline).not.toContain(table.offline);

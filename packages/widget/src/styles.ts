@@ -1,15 +1,23 @@
 // The widget's one stylesheet, adopted into the shadow root (never a `style` attribute, so
 // a strict CSP holds: CHECKLIST B20). `:host` rules carry !important because the host page's
 // own rules (`* { all: unset }`, z-index wars: B21) otherwise win on the host element.
-/** The widget stylesheet. Theme: `--conduit-color`, `--conduit-text` (set by `themeCss`). */
-export const CSS = `
+/**
+ * The rules the closed launcher needs, and nothing else: the script tag's facade
+ * (`widget.js`) draws the launcher with these alone, so it looks the same before and after
+ * the app (`app.js`) adds `PANEL_CSS`.
+ */
+export const LAUNCHER_CSS = `
 :host{all:initial!important;position:fixed!important;z-index:2147483647!important;bottom:20px!important;right:20px!important;display:block!important}
 :host(.left){left:20px!important;right:auto!important}
 *{box-sizing:border-box;font:inherit;margin:0;padding:0;color:inherit;background:none;border:0}
 .w{font:15px/1.4 system-ui,sans-serif;color:#111}
 :focus-visible{outline:3px solid #111;outline-offset:2px}
 svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2}
-.l{display:grid;place-items:center;width:56px;height:56px;border-radius:50%;box-shadow:0 4px 14px #0004;position:relative}
+.l{display:grid;place-items:center;width:56px;height:56px;border-radius:50%;box-shadow:0 4px 14px #0004;position:relative;background:var(--conduit-color);color:var(--conduit-text)}
+`;
+
+/** Everything else: the unread badge, the panel, its views. */
+export const PANEL_CSS = `
 .b{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;line-height:22px}
 .p{position:absolute;bottom:68px;right:0;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px #0005;overflow:hidden}
 :host(.left) .p{left:0}
@@ -24,7 +32,7 @@ a,.lk{text-decoration:underline}
 .m{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
 .i{max-width:85%;padding:8px 11px;border-radius:12px;background:#eef0f3;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
 .v{align-self:flex-end}
-.l,.h,.v,.pb{background:var(--conduit-color);color:var(--conduit-text)}
+.h,.v,.pb{background:var(--conduit-color);color:var(--conduit-text)}
 .s{align-self:center;background:none}
 .s,.x,.k{color:#444}
 .n,.t{display:block}
@@ -41,6 +49,9 @@ label{display:flex;flex-direction:column;gap:4px;font-weight:600}
 .sr{position:absolute;clip-path:inset(50%)}
 @media (max-width:640px){.p{position:fixed;inset:0;width:auto;height:var(--conduit-vh,100%);border-radius:0}:host(.open) .l{display:none}}
 `;
+
+/** The widget stylesheet. Theme: `--conduit-color`, `--conduit-text` (set by `themeCss`). */
+export const CSS = LAUNCHER_CSS + PANEL_CSS;
 
 /** Default theme colour (contrast with white text: 5.2:1). */
 export const DEFAULT_COLOR = '#2563eb';

@@ -12,15 +12,15 @@ import {
   startRelay,
 } from '@conduit-chat/relay';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { launchChromium } from '../../../test-support/chromium.js';
-import { iifeConfig } from '../vite.config.js';
+import { buildScriptTag } from '../vite.config.js';
 
 // The script-tag widget in Chromium against the real relay. The host pages come from their
 // own server (another origin than the relay, as on a customer's site); the relay serves the
-// freshly built widget.js and carries the chat to an operator socket driven by the test.
+// freshly built widget.js (the facade) and widget/app.js (the chat it loads on intent), and
+// carries the chat to an operator socket driven by the test.
 
 const KEY = 'ck_widget_browser_ada_0123456789abcdef';
 const NONCE = 'n0nce-widget-test';
@@ -119,13 +119,17 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     const p = await context.newPage();
     const sockets: string[] = [];
     const localeRequests: string[] = [];
+    const appRequests: string[] = [];
+    const errors: string[] = [];
     p.on('websocket', (ws) => sockets.push(ws.url()));
     p.on('request', (r) => {
       if (r.url().includes('/locales/')) localeRequests.push(r.url());
+      if (r.url().endsWith('/widget/app.js')) appRequests.push(r.url());
     });
+    p.on('pageerror', (e) => errors.push(e.message));
     await p.goto(`${host}${path}`);
     await p.locator('conduit-chat button.l').waitFor();
-    return { page: p, context, sockets, localeRequests };
+    return { page: p, context, sockets, localeRequests, appRequests, errors };
   }
 
   /** The launcher's accessible name (it is in the page's language). */
@@ -177,8 +181,7 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
 
   beforeAll(async () => {
     widgetDir = mkdtempSync(join(tmpdir(), 'conduit-widget-'));
-    const config = iifeConfig(true);
-    await build({ ...config, build: { ...config.build, outDir: widgetDir } });
+    await buildScriptTag(widgetDir);
     hostServer = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };
@@ -244,10 +247,12 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     if (widgetDir) rmSync(widgetDir, { recursive: true, force: true });
   });
 
-  it('sets no cookie, stores nothing and opens no WebSocket before the first click', async () => {
-    const { page: p, context, sockets, localeRequests } = await open('/plain');
+  it('sets no cookie, stores nothing, loads no app and opens no WebSocket before the first click', async () => {
+    const { page: p, context, sockets, localeRequests, appRequests, errors } = await open('/plain');
     await p.waitForLoadState('load');
     expect(sockets).toEqual([]);
+    // The facade alone: the chat (app.js) waits for the visitor's intent.
+    expect(appRequests).toEqual([]);
     // An English visitor: English is built in, no language file is requested.
     expect(localeRequests).toEqual([]);
     expect(await launcherLabel(p)).toBe('Open chat');
@@ -264,6 +269,105 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     ]);
     expect(await p.evaluate(() => [document.cookie, localStorage.length])).toEqual(['', 0]);
     expect(await context.cookies()).toEqual([]);
+    expect(appRequests).toEqual([`${relay.url}/widget/app.js`]);
+    expect(errors).toEqual([]);
+  });
+
+  it('preloads the app when the pointer rests on the launcher, without opening or connecting', async () => {
+    const { page: p, sockets, appRequests } = await open('/plain');
+    const launcher = p.locator('conduit-chat button.l');
+    await launcher.hover();
+    await p.waitForFunction(() => {
+      const b = document.querySelector('conduit-chat')?.shadowRoot?.querySelector('button.l');
+      return b && !b.hasAttribute('aria-busy');
+    });
+    expect(appRequests).toEqual([`${relay.url}/widget/app.js`]);
+    expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+    expect(await p.locator('conduit-chat [role=dialog]').count()).toBe(0);
+    expect(sockets).toEqual([]);
+    expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
+    // The click then opens at once with the app already there.
+    await openPanel(p);
+    expect(appRequests).toHaveLength(1);
+  });
+
+  it('draws the same launcher before and after app.js takes it over', async () => {
+    const { page: p, appRequests } = await open('/plain');
+    const clip = { x: 1280 - 100, y: 800 - 100, width: 100, height: 100 };
+    const facade = await p.screenshot({ clip, animations: 'disabled' });
+    expect(appRequests).toEqual([]);
+    await p.locator('conduit-chat button.l').hover();
+    await p.mouse.move(0, 0);
+    await p.waitForFunction(() => {
+      const b = document.querySelector('conduit-chat')?.shadowRoot?.querySelector('button.l');
+      return b && !b.hasAttribute('aria-busy');
+    });
+    expect(appRequests).toHaveLength(1);
+    const app = await p.screenshot({ clip, animations: 'disabled' });
+    expect(await pixelDiff(facade, app)).toBe(0);
+  });
+
+  it('does not lose a keyboard press made while app.js is still on its way', async () => {
+    await operator(); // someone online: the chat view
+    const { page: p, appRequests, errors } = await open('/plain');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await p.route('**/widget/app.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    // Focus is intent: the request starts, and is held back.
+    await p.locator('conduit-chat button.l').focus();
+    await p.keyboard.press('Enter');
+    await p.waitForFunction(() =>
+      document.querySelector('conduit-chat')?.shadowRoot?.querySelector('button.l[aria-busy]'),
+    );
+    expect(appRequests).toHaveLength(1);
+    expect(await p.locator('conduit-chat [role=dialog]').count()).toBe(0);
+    release();
+    await p.locator('conduit-chat [role=dialog] h2', { hasText: 'Acme' }).waitFor();
+    await p.locator('conduit-chat textarea').waitFor();
+    expect(
+      await p.evaluate(
+        () => document.querySelector('conduit-chat')?.shadowRoot?.activeElement?.tagName,
+      ),
+    ).toBe('TEXTAREA');
+    expect(appRequests).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('says so on the launcher when app.js cannot load (404), throws nothing, and retries on the next click', async () => {
+    const { page: p, appRequests, errors } = await open('/plain');
+    await p.route('**/widget/app.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    const events = p.evaluate(
+      () =>
+        new Promise((resolve) =>
+          (window as unknown as { Conduit: (...a: unknown[]) => void }).Conduit(
+            'on',
+            'error',
+            resolve,
+          ),
+        ),
+    );
+    const launcher = p.locator('conduit-chat button.l');
+    await launcher.click();
+    expect(await events).toEqual({ code: 'load_failed', message: 'app.js did not load' });
+    await p
+      .locator('conduit-chat button.l[aria-label="Open chat (could not load, try again)"]')
+      .waitFor();
+    expect(await launcher.getAttribute('title')).toBe('Open chat (could not load, try again)');
+    expect(await p.locator('conduit-chat [role=dialog]').count()).toBe(0);
+    // The transient script element is gone again.
+    expect(
+      await p.evaluate(() => document.querySelectorAll('script[src*="/widget/"]').length),
+    ).toBe(0);
+    await p.unroute('**/widget/app.js');
+    await openPanel(p);
+    expect(await launcher.getAttribute('aria-label')).toBe('Close');
+    expect(appRequests).toHaveLength(2);
+    expect(errors).toEqual([]);
   });
 
   it('F2: chats with an operator, resumes with history after a reload, and ends the chat', async () => {
@@ -289,7 +393,8 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     expect(await reply.locator('bdi').first().textContent()).toBe('Ada');
     expect(await reply.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
 
-    // The panel was open: after the reload it opens again by itself, with the history.
+    // The panel was open: after the reload it opens again by itself, with the history (the
+    // facade sees this tab's chat and loads the app at once, without a click).
     await p.reload();
     await p.locator('conduit-chat [role=dialog] h2', { hasText: 'Acme' }).waitFor();
     await p.locator('conduit-chat .i', { hasText: 'Ada here' }).waitFor();

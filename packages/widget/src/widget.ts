@@ -1,4 +1,4 @@
-// Script-tag entry (IIFE build, served as /widget.js): everything else is in script-tag.ts.
-import { bootScriptTag } from './script-tag.js';
+// Script-tag entry (IIFE build, served as /widget.js): the facade, in facade.ts.
+import { bootFacade } from './facade.js';
 
-bootScriptTag(document.currentScript as HTMLScriptElement | null, window);
+bootFacade(document.currentScript as HTMLScriptElement | null, window);

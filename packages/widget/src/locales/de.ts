@@ -42,4 +42,5 @@ export const DE: Strings = {
   newMessage: 'Neue Nachricht',
   truncated: 'Ältere Nachrichten ausgeblendet.',
   refused: 'Nicht gesendet.',
+  loadFailed: 'nicht geladen, erneut versuchen',
 };

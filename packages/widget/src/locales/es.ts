@@ -42,4 +42,5 @@ export const ES: Strings = {
   newMessage: 'Mensaje nuevo',
   truncated: 'Mensajes antiguos ocultos.',
   refused: 'No enviado.',
+  loadFailed: 'no se pudo cargar, reintentar',
 };

@@ -42,4 +42,5 @@ export const FR: Strings = {
   newMessage: 'Nouveau message',
   truncated: 'Anciens messages masqués.',
   refused: 'Non envoyé.',
+  loadFailed: 'non chargé, réessayer',
 };

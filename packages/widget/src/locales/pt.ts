@@ -42,4 +42,5 @@ export const PT: Strings = {
   newMessage: 'Nova mensagem',
   truncated: 'Mensagens antigas ocultas.',
   refused: 'Não enviada.',
+  loadFailed: 'não carregou, tentar de novo',
 };
