@@ -201,7 +201,10 @@ async function main() {
   let widget = null;
   if (!skip.has('widget')) {
     const size = widgetSize();
-    widget = { size, reason: size ? undefined : 'packages/widget/dist/widget.js not built' };
+    widget = {
+      size,
+      reason: size ? undefined : 'packages/widget/dist/widget.js or app.js not built',
+    };
     if (size && !overBudget()) {
       log('widget boot ...');
       try {
