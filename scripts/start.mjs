@@ -50,7 +50,8 @@ function build(name, output, { required }) {
 build('protocol', 'dist/index.js', { required: true });
 build('mail', 'dist/index.js', { required: true });
 build('relay', 'dist/cli.js', { required: true });
-build('widget', 'dist/widget.js', { required: false });
+// dist/app.js (the chat the launcher loads): an older dist without it is rebuilt.
+build('widget', 'dist/app.js', { required: false });
 build('console', 'dist/index.html', { required: false });
 
 const child = spawn(
