@@ -113,3 +113,54 @@ describe('hub.send backpressure', () => {
     expect(conn.terminated).toBe(true);
   });
 });
+
+describe('hub.visitorMessageToOperators', () => {
+  it('writes the same bytes as JSON.stringify of the msg frame, escapes included', () => {
+    const config = parseConfig(testConfig('ws'));
+    const hub = createHub({
+      config,
+      dispatcher: recordingDispatcher(),
+      logger: pino({ level: 'silent' }),
+    });
+    const site = hub.sites.get('acme');
+    if (!site) throw new Error('no site');
+    const op = fakeConn(site);
+    hub.store.addOperator('acme', op as unknown as RelayConn);
+    const session = hub.store.create({
+      siteId: 'acme',
+      conn: fakeConn(site) as unknown as RelayConn,
+      tech: {
+        ip: '',
+        country: '',
+        city: '',
+        browser: '',
+        os: '',
+        device: '',
+        lang: 'en',
+        tz: 'UTC',
+        screenW: 1,
+        screenH: 1,
+        referrer: '',
+      },
+      page: { url: 'https://acme.example/', title: 'Home' },
+    });
+    if (!session) throw new Error('no session');
+    const text = 'He said "hi"\\ and left\n\t\u0001 \u2028 👋 </script>';
+    const { message } = hub.store.append(session, { id: 'a-B_9', from: 'visitor', text });
+    hub.visitorMessageToOperators(session, message);
+    const expected = JSON.stringify({
+      t: 'msg',
+      session: session.id,
+      seq: message.seq,
+      id: 'a-B_9',
+      from: 'visitor',
+      text,
+      at: message.at,
+    });
+    expect(op.queued).toEqual([expected]);
+    // An operator being replayed this session gets it with the replay instead.
+    (op.data as ConnState).replays = new Map([[session.id, 0]]);
+    hub.visitorMessageToOperators(session, message);
+    expect(op.queued).toHaveLength(1);
+  });
+});

@@ -12,7 +12,12 @@ import type { Logger } from 'pino';
 import type { RelayConfig, SiteConfig } from './config.js';
 import { transcriptJob } from './mail-jobs.js';
 import { createReplayer } from './replay.js';
-import { createSessionStore, type Session, type SessionStore } from './session-store.js';
+import {
+  createSessionStore,
+  type Session,
+  type SessionStore,
+  type StoredMessage,
+} from './session-store.js';
 import type { BucketState, RatePolicy } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
 import { visitorSnapshot } from './visitor-snapshot.js';
@@ -164,6 +169,20 @@ export function createHub(deps: HubDeps) {
     }
   }
 
+  /**
+   * A visitor's message to the site's operators: the hot path, so the frame's JSON is written
+   * directly, the same bytes as `JSON.stringify` of `{ t, session, seq, id, from, text, at }`
+   * (the session id is base64url and the client id passed `[A-Za-z0-9_-]`: nothing to escape).
+   */
+  function visitorMessageToOperators(session: Session<RelayConn>, m: StoredMessage): void {
+    let text: string | null = null;
+    for (const op of store.operatorsOf(session.siteId)) {
+      if (op.data.replays?.has(session.id)) continue;
+      text ??= `{"t":"msg","session":"${session.id}","seq":${m.seq},"id":"${m.id}","from":"visitor","text":${JSON.stringify(m.text)},"at":${m.at}}`;
+      sendText(op, text, true);
+    }
+  }
+
   /** Sends a live message to a visitor unless its replay (which will include it) is pending. */
   function toVisitor(session: Session<RelayConn>, frame: RelayToVisitor): void {
     const conn = session.conn;
@@ -295,6 +314,7 @@ export function createHub(deps: HubDeps) {
     sendLarge,
     sendError,
     toOperators,
+    visitorMessageToOperators,
     toVisitor,
     replay: replayer.replay,
     pump: replayer.pump,

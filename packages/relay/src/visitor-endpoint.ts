@@ -166,15 +166,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
         hub.sendText(conn, `{"t":"ack","id":"${message.id}","seq":${message.seq}}`);
         if (duplicate) return;
         hub.counters.messageRouted('visitor');
-        hub.toOperators(session.siteId, {
-          t: 'msg',
-          session: session.id,
-          seq: message.seq,
-          id: message.id,
-          from: 'visitor',
-          text: message.text,
-          at: message.at,
-        });
+        hub.visitorMessageToOperators(session, message);
         if (!session.owner && session.waitingSince === null) {
           session.waitingSince = message.at;
           hub.upsert(session);

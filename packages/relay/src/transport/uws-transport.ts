@@ -199,7 +199,12 @@ export function createUwsTransport<D>(
         conn.close(1009, 'frame too large');
         return;
       }
-      guard(() => handlers.message(conn, message, isBinary));
+      // The hot path: no closure per message.
+      try {
+        handlers.message(conn, message, isBinary);
+      } catch (error) {
+        options.onError?.(error);
+      }
     },
     drain(ws) {
       const conn = ws.getUserData().conn;
