@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { Histogram } from './histogram.mjs';
 import { nowUs, sleep } from './load-generator.mjs';
 
@@ -75,6 +75,14 @@ export async function runOpenLoop(g, o) {
   // the kernel, and the generator's CPU goes to sending on time and to the operators' side,
   // where latency is measured. They are read after the run.
   for (const v of visitors) v.sock?.pause();
+  // The generator's own GC pauses: a pause delays its reading of the operators' sockets, and
+  // that delay is counted as latency. Reported, so a tail the generator made can be told apart.
+  /** @type {{ start: number, duration: number }[]} */
+  const gcPauses = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, duration: e.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const acksBefore = g.acks;
   let k = 0;
   let unsent = 0;
@@ -111,6 +119,10 @@ export async function runOpenLoop(g, o) {
   // wait for stragglers, bounded
   const until = performance.now() + o.drainMs;
   while (g.hist.n < expected && performance.now() < until) await sleep(20);
+  gcObserver.disconnect();
+  const inWindow = gcPauses.filter(
+    (p) => p.start * 1000 >= g.windowFrom && p.start * 1000 < g.windowTo,
+  );
   for (const v of visitors) v.sock?.resume();
   const ackUntil = performance.now() + o.drainMs;
   while (g.acks - acksBefore < total - unsent && performance.now() < ackUntil) await sleep(20);
@@ -128,6 +140,8 @@ export async function runOpenLoop(g, o) {
     unsent,
     senderLateMaxUs: lateMaxUs,
     senderLateP99Us: late.quantile(0.99),
+    genGcMaxMs: Math.max(0, ...inWindow.map((p) => p.duration)),
+    genGcTotalMs: inWindow.reduce((a, p) => a + p.duration, 0),
     latencyUs: g.hist.summary(),
     allRoundsUs: all.summary(),
     serverCpuPct: r.serverCpuPct,

@@ -110,7 +110,7 @@ export function renderMarkdown(r) {
 
   out.push('## Latency (open loop)', '');
   out.push(
-    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together (and the p99 of each round, to show how much a busy moment of the machine weighs). "Sender late" is how far behind its schedule the generator sent (p99 of the worst round / max): when it is large, the generator was starved of CPU and the latencies include that.',
+    'Sends follow a schedule fixed in advance (round-robin over the visitors); latency runs from the scheduled send time to the operator reading the message, so a stall is charged to every message it delays (no coordinated omission). Milliseconds, all rounds together (and the p99 of each round, to show how much a busy moment of the machine weighs). "Sender late" is how far behind its schedule the generator sent (p99 of the worst round / max): when it is large, the generator was starved of CPU and the latencies include that. "Generator GC" is the longest and the summed garbage-collection pause of the load generator itself inside the measured windows (ms): a pause there delays its reading of the operators\' sockets and is counted as latency too.',
     '',
   );
   /** @type {string[][]} */
@@ -118,7 +118,7 @@ export function renderMarkdown(r) {
   for (const n of names) {
     const open = routing(n)?.open;
     if (!open) {
-      latRows.push([n, '–', ...Array(9).fill(skipText(r.servers[n], 'routing'))]);
+      latRows.push([n, '–', ...Array(10).fill(skipText(r.servers[n], 'routing'))]);
       continue;
     }
     for (const o of open) {
@@ -133,6 +133,7 @@ export function renderMarkdown(r) {
         `${int(o.lost)}${o.unsent ? ` (+${int(o.unsent)} unsent)` : ''}`,
         `${fix(o.serverCpuPct, 0)} %`,
         `${ms(o.senderLateP99Us)} / ${ms(o.senderLateMaxUs)}`,
+        o.genGcMaxMs === undefined ? '–' : `${fix(o.genGcMaxMs, 2)} / ${fix(o.genGcTotalMs, 1)}`,
         (o.p99ByRoundUs ?? []).map((/** @type {number} */ v) => ms(v)).join(' / '),
       ]);
     }
@@ -150,6 +151,7 @@ export function renderMarkdown(r) {
         'lost',
         'server CPU',
         'sender late p99 / max',
+        'generator GC max / total',
         'p99 per round',
       ],
       latRows,

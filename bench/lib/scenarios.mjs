@@ -235,6 +235,8 @@ function sumOpen(rate, rounds) {
     lostByRound: rounds.map((r) => r.lost),
     senderLateMaxUs: Math.max(...rounds.map((r) => r.senderLateMaxUs)),
     senderLateP99Us: Math.max(...rounds.map((r) => r.senderLateP99Us)),
+    genGcMaxMs: Math.max(...rounds.map((r) => r.genGcMaxMs ?? 0)),
+    genGcTotalMs: rounds.reduce((a, r) => a + (r.genGcTotalMs ?? 0), 0),
     serverCpuPct: rounds.reduce((a, r) => a + r.serverCpuPct, 0) / rounds.length,
     genCpuPct: rounds.reduce((a, r) => a + r.genCpuPct, 0) / rounds.length,
     errors: rounds.reduce((a, r) => a + r.errors, 0),
