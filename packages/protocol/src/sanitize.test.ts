@@ -26,6 +26,39 @@ describe('cleanText', () => {
   it('keeps newlines and tabs, normalises CRLF, drops other controls', () => {
     expect(cleanText(' a\r\nb\rc\td\u0000\u202e ')).toBe('a\nb\nc\td');
   });
+
+  it('gives what the full passes give for every ASCII character and the unsafe ones (plain-text fast path)', () => {
+    // The three passes the fast path skips, spelled out: CR/LF, unsafe characters, mark runs.
+    const unsafe =
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+    const full = (v: string) =>
+      v
+        .replace(/\r\n?/g, '\n')
+        .replace(unsafe, '')
+        .replace(/(\p{M}{3})\p{M}+/gu, '$1')
+        .trim();
+    const chars = [
+      ...Array.from({ length: 0xa0 }, (_, i) => String.fromCharCode(i)),
+      '\u061c',
+      '\u200b',
+      '\u2028',
+      '\u2029',
+      '\u202a',
+      '\u202e',
+      '\u2060',
+      '\u2066',
+      '\ufeff',
+      '\ufff9',
+      'é',
+      '😀',
+      'a\u0301\u0301\u0301\u0301\u0301',
+    ];
+    for (const c of chars) {
+      for (const v of [`a${c}b`, `${c}x`, `x${c}`, `${c}\r\n${c}`]) {
+        expect(cleanText(v), JSON.stringify(v)).toBe(full(v));
+      }
+    }
+  });
 });
 
 describe('clamp', () => {

@@ -35,8 +35,13 @@ export function cleanLine(value: string, max: number): string {
  * inner whitespace; trims the ends.
  */
 export function cleanText(value: string): string {
+  // Most chat text is printable ASCII, tabs and newlines: none of the three passes below can
+  // change it (no CR, nothing unsafe, no marks), so one test replaces them.
+  if (!NOT_PLAIN.test(value)) return value.trim();
   return value.replace(/\r\n?/g, '\n').replace(TEXT_UNSAFE, '').replace(COMBINING_RUN, '$1').trim();
 }
+
+const NOT_PLAIN = /[^\t\n\x20-\x7e]/;
 
 /** Cuts `value` to at most `max` UTF-16 code units without splitting a surrogate pair. */
 export function clamp(value: string, max: number): string {

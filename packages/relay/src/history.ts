@@ -58,13 +58,13 @@ export class History {
     const room = id.length + (name === undefined ? 0 : name.length * 3) + text.length * 3;
     if (this.end + room > this.bytes.length) this.makeRoom(room);
     if (this.length === this.ats.length) this.grow();
-    const b = this.bytes;
     const o = this.end;
-    let p = o + b.write(id, o, 'latin1');
-    const nameBytes = name === undefined ? 0 : b.write(name, p, 'utf8');
-    p += nameBytes;
-    const textBytes = b.write(text, p, 'utf8');
-    this.end = p + textBytes;
+    // One write (each `Buffer#write` costs ~0.4 µs of argument handling before the copy): the
+    // id is ASCII, so its bytes are its length; a name's are counted apart.
+    const nameBytes = name === undefined ? 0 : Buffer.byteLength(name);
+    const written = this.bytes.write(name === undefined ? id + text : id + name + text, o, 'utf8');
+    const textBytes = written - id.length - nameBytes;
+    this.end = o + written;
     const k = (this.head + this.length) & (this.ats.length - 1);
     const hash = idHash(from, id);
     const meta = this.meta;
