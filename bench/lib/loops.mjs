@@ -66,6 +66,9 @@ export async function runOpenLoop(g, o) {
   const n = visitors.length;
   const stepUs = 1e6 / o.rate;
   const total = Math.floor((o.rate * (o.warmupMs + o.measureMs)) / 1000);
+  // A full collection now, before the schedule starts, rather than one of the generator's own
+  // inside the window (it would delay reading the operators and count as server latency).
+  /** @type {any} */ (globalThis).gc?.();
   const t0 = nowUs() + 10_000;
   g.hist.reset();
   g.windowFrom = t0 + o.warmupMs * 1000;

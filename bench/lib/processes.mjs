@@ -125,7 +125,8 @@ export function startServer(o) {
  * @returns {GeneratorProc}
  */
 export function startGenerator(core) {
-  const { cmd, argv } = pinnedNode(core, [`${BENCH_DIR}generator.mjs`]);
+  // --expose-gc: the open loop collects before each schedule (lib/loops.mjs).
+  const { cmd, argv } = pinnedNode(core, ['--expose-gc', `${BENCH_DIR}generator.mjs`]);
   const child = spawn(cmd, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let nextId = 0;
   /** @type {Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>} */
