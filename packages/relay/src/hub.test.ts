@@ -58,15 +58,20 @@ function fakeConn(hubSite: ConnState['site']) {
   return conn;
 }
 
-describe('hub.send backpressure', () => {
-  const config = parseConfig(testConfig('ws', { limits: { maxBackpressureBytes: 16 * 1024 } }));
+/** A hub on the test config (site `acme`), with a silent logger. */
+function testHub(extra: Parameters<typeof testConfig>[1] = {}) {
   const hub = createHub({
-    config,
+    config: parseConfig(testConfig('ws', extra)),
     dispatcher: recordingDispatcher(),
     logger: pino({ level: 'silent' }),
   });
   const site = hub.sites.get('acme');
   if (!site) throw new Error('no site');
+  return { hub, site };
+}
+
+describe('hub.send backpressure', () => {
+  const { hub, site } = testHub({ limits: { maxBackpressureBytes: 16 * 1024 } });
 
   it('F5: drops a reader that holds more than maxBackpressureBytes instead of buffering', () => {
     const conn = fakeConn(site);
@@ -116,14 +121,7 @@ describe('hub.send backpressure', () => {
 
 describe('hub.visitorMessageToOperators', () => {
   it('writes the same bytes as JSON.stringify of the msg frame, escapes included', () => {
-    const config = parseConfig(testConfig('ws'));
-    const hub = createHub({
-      config,
-      dispatcher: recordingDispatcher(),
-      logger: pino({ level: 'silent' }),
-    });
-    const site = hub.sites.get('acme');
-    if (!site) throw new Error('no site');
+    const { hub, site } = testHub();
     const op = fakeConn(site);
     hub.store.addOperator('acme', op as unknown as RelayConn);
     const session = hub.store.create({

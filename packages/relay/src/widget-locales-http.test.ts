@@ -4,7 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
 import { startTestRelay, TRANSPORTS } from './test-relay.js';
+
+/** Headers of every widget script the relay serves (widget.js, app.js, language files). */
+const SCRIPT_HEADERS = {
+  'content-type': 'text/javascript; charset=utf-8',
+  'cache-control': 'public, max-age=86400',
+  vary: 'Accept-Encoding',
+  'cross-origin-resource-policy': 'cross-origin',
+  'x-content-type-options': 'nosniff',
+};
 
 interface Reply {
   status: number;
@@ -64,13 +74,7 @@ describe.each(TRANSPORTS)(
       const plain = await get(url, '/widget/locales/de.js');
       expect(plain.status).toBe(200);
       expect(String(plain.body)).toBe(DE);
-      expect(plain.headers).toMatchObject({
-        'content-type': 'text/javascript; charset=utf-8',
-        'cache-control': 'public, max-age=86400',
-        vary: 'Accept-Encoding',
-        'cross-origin-resource-policy': 'cross-origin',
-        'x-content-type-options': 'nosniff',
-      });
+      expect(plain.headers).toMatchObject(SCRIPT_HEADERS);
       const etag = String(plain.headers.etag);
       expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
       const gz = await get(url, '/widget/locales/de.js', { 'accept-encoding': 'gzip' });
@@ -89,13 +93,7 @@ describe.each(TRANSPORTS)(
       const url = await start();
       const plain = await get(url, '/widget/app.js');
       expect([plain.status, String(plain.body)]).toEqual([200, APP]);
-      expect(plain.headers).toMatchObject({
-        'content-type': 'text/javascript; charset=utf-8',
-        'cache-control': 'public, max-age=86400',
-        vary: 'Accept-Encoding',
-        'cross-origin-resource-policy': 'cross-origin',
-        'x-content-type-options': 'nosniff',
-      });
+      expect(plain.headers).toMatchObject(SCRIPT_HEADERS);
       const etag = String(plain.headers.etag);
       expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
       expect(etag).not.toBe(String((await get(url, '/widget/locales/de.js')).headers.etag));

@@ -33,6 +33,15 @@ function loader(result: 'ok' | 'missing' | 'silent' = 'ok') {
   return { load, requested };
 }
 
+/** What the page's snippet installs before widget.js runs: a function that queues its calls. */
+function snippetQueue(): CommandFunction {
+  const queue: CommandFunction = (...args) => {
+    queue.q = queue.q ?? [];
+    queue.q.push(args);
+  };
+  return queue;
+}
+
 describe('script-tag facade', () => {
   let peer: ScriptedPeer | undefined;
   const original = globalThis.WebSocket;
@@ -71,11 +80,7 @@ describe('script-tag facade', () => {
   it('draws the launcher and emits ready without loading the app, writing storage or connecting', async () => {
     const { load, requested } = loader();
     const seen: string[] = [];
-    const stub: CommandFunction = (...args) => {
-      stub.q = stub.q ?? [];
-      stub.q.push(args);
-    };
-    win.Conduit = stub;
+    win.Conduit = snippetQueue();
     win.Conduit('on', 'ready', ({ site }: { site: string }) => seen.push(`ready ${site}`));
     bootFacade(tag({ color: '#123456', position: 'left' }), win, load);
     await tick();
@@ -95,11 +100,7 @@ describe('script-tag facade', () => {
     const p = await withPeer();
     const { load, requested } = loader();
     const seen: string[] = [];
-    const stub: CommandFunction = (...args) => {
-      stub.q = stub.q ?? [];
-      stub.q.push(args);
-    };
-    win.Conduit = stub;
+    win.Conduit = snippetQueue();
     win.Conduit('on', 'open', () => seen.push('open'));
     win.Conduit('identify', { name: 'Grace' });
     const facade = bootFacade(tag(), win, load);
