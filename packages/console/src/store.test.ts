@@ -87,6 +87,33 @@ describe('store', () => {
     expect(s.chats.get('s1')?.messages).toHaveLength(1);
   });
 
+  it('knows its own messages in history replayed after a reload, by operator id, not by name', () => {
+    const op = (seq: number, operator: string, name: string): RelayToOperator => ({
+      t: 'msg',
+      session: 's1',
+      seq,
+      id: `o${seq}`,
+      from: 'operator',
+      name,
+      operator,
+      text: `reply ${seq}`,
+      at: 1_000 + seq,
+    });
+    // A fresh console (the page reloaded): nothing of its own in memory, the relay replays.
+    const s = run([
+      f(readyFrame([visitor({ state: 'chatting', lastSeq: 3 })])),
+      f(vmsg(1)),
+      f(op(2, 'ada', 'Ada')),
+      f(op(3, 'ada2', 'Ada')),
+    ]);
+    const shown = s.chats.get('s1')?.messages.map((m) => [m.seq, m.mine, m.status]);
+    expect(shown).toEqual([
+      [1, false, 'delivered'],
+      [2, true, 'delivered'],
+      [3, false, 'delivered'],
+    ]);
+  });
+
   it('marks a refused message failed and shows the error', () => {
     const s = run([
       f(readyFrame([visitor({ state: 'chatting' })])),

@@ -226,7 +226,12 @@ function onFrame(state: ConsoleState, frame: RelayToOperator, limits: StoreLimit
         text: frame.text,
         at: frame.at,
         status: 'delivered',
-        mine: false,
+        // Ours when the relay says we wrote it: after a reload (history by `sync`), or from
+        // another tab signed in with the same key.
+        mine:
+          frame.from === 'operator' &&
+          frame.operator !== undefined &&
+          frame.operator === state.me?.id,
         ...(frame.name !== undefined ? { name: frame.name } : {}),
       };
       const { chat: next, added } = addMessage(chat, message, limits);

@@ -188,13 +188,17 @@ export const relayReady = frame('ready', {
 export const relayVisitor = frame('visitor', { visitor: visitorSnapshot });
 /** A visitor's session ended; drop it. */
 export const relayGone = frame('gone', { session: token, reason: endReason });
-/** A chat message in `session`. */
+/**
+ * A chat message in `session`. `operator` is the id of the operator who wrote an operator
+ * message (so a console that reloaded still knows its own messages).
+ */
 export const relayOperatorMsg = frame('msg', {
   session: token,
   seq,
   id: clientId,
   from: author,
   name: name.optional(),
+  operator: token.optional(),
   text,
   at: epochMs,
 });

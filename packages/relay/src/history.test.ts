@@ -24,6 +24,17 @@ describe('History', () => {
     expect([...h.after(1)].map((m) => m.seq)).toEqual([2]);
   });
 
+  it('keeps the operator id of operator messages, and none on visitor messages', () => {
+    const h = new History(10);
+    h.push('v1', 'visitor', undefined, 'question', 1);
+    h.push('o1', 'operator', 'Zoë', 'answer ✓', 2, 'zoe_op-64');
+    h.push('o2', 'operator', undefined, 'no name', 3, 'x');
+    expect(h.get(1)).toMatchObject({ operator: undefined, name: undefined, text: 'question' });
+    expect(h.get(2)).toMatchObject({ operator: 'zoe_op-64', name: 'Zoë', text: 'answer ✓' });
+    expect(h.get(3)).toMatchObject({ operator: 'x', name: undefined, text: 'no name' });
+    expect([h.find('operator', 'o1'), h.find('visitor', 'o1')]).toEqual([2, -1]);
+  });
+
   it('drops the oldest past the cap and forgets their ids', () => {
     const h = new History(3);
     const dropped = [1, 2, 3, 4, 5].map((n) => h.push(`id${n}`, 'visitor', undefined, `m${n}`, n));

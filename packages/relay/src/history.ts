@@ -7,10 +7,11 @@
 // read (replay, transcript, a duplicate).
 //
 // Per message k (a ring: `head` is the oldest's index):
-//   meta[4k]    byte offset of its id, name and text in `bytes`
+//   meta[4k]    byte offset of its id, operator id, name and text in `bytes`
 //   meta[4k+1]  hash of (side, id), for the de-duplication index
 //   meta[4k+2]  UTF-8 bytes of the text
 //   meta[4k+3]  id length | (name bytes + 1, 0 = no name) << 8 | side << 24 (1 = operator)
+//               | operator id length << 25 (ASCII, at most 64; 0 = none)
 //   ats[k]      epoch ms
 // Seqs are contiguous (every append takes the next one), so a message's seq is its position.
 // `index` finds a seq by (side, id) in O(1): open addressing on the hash, linear probing, seq
@@ -53,17 +54,25 @@ export class History {
    * Appends a message; its seq is `lastSeq + 1`. Returns how many of the oldest it dropped to
    * stay within `cap` (0 or 1).
    */
-  push(id: string, from: Side, name: string | undefined, text: string, at: number): number {
+  push(
+    id: string,
+    from: Side,
+    name: string | undefined,
+    text: string,
+    at: number,
+    operator = '',
+  ): number {
     // Room for the worst case (3 UTF-8 bytes per UTF-16 unit); the writes say what they took.
-    const room = id.length + (name === undefined ? 0 : name.length * 3) + text.length * 3;
+    const room =
+      id.length + operator.length + (name === undefined ? 0 : name.length * 3) + text.length * 3;
     if (this.end + room > this.bytes.length) this.makeRoom(room);
     if (this.length === this.ats.length) this.grow();
     const o = this.end;
     // One write (each `Buffer#write` costs ~0.4 µs of argument handling before the copy): the
-    // id is ASCII, so its bytes are its length; a name's are counted apart.
+    // ids are ASCII, so their bytes are their lengths; a name's are counted apart.
     const nameBytes = name === undefined ? 0 : Buffer.byteLength(name);
-    const written = this.bytes.write(name === undefined ? id + text : id + name + text, o, 'utf8');
-    const textBytes = written - id.length - nameBytes;
+    const written = this.bytes.write(id + operator + (name ?? '') + text, o, 'utf8');
+    const textBytes = written - id.length - operator.length - nameBytes;
     this.end = o + written;
     const k = (this.head + this.length) & (this.ats.length - 1);
     const hash = idHash(from, id);
@@ -74,7 +83,8 @@ export class History {
     meta[k * 4 + 3] =
       id.length |
       ((name === undefined ? 0 : nameBytes + 1) << 8) |
-      (from === 'operator' ? 1 << 24 : 0);
+      (from === 'operator' ? 1 << 24 : 0) |
+      (operator.length << 25);
     this.ats[k] = at;
     this.length++;
     this.addToIndex(hash, this.lastSeq);
@@ -97,7 +107,7 @@ export class History {
       const k = ((this.head + pos) & (this.ats.length - 1)) * 4;
       if (this.meta[k + 1] !== hash) continue;
       const packed = this.meta[k + 3] as number;
-      if (packed >>> 24 !== side || (packed & 0xff) !== id.length) continue;
+      if (((packed >>> 24) & 1) !== side || (packed & 0xff) !== id.length) continue;
       const o = this.meta[k] as number;
       if (this.bytes.toString('latin1', o, o + id.length) === id) return seq;
     }
@@ -112,14 +122,16 @@ export class History {
     const o = meta[slot * 4] as number;
     const packed = meta[slot * 4 + 3] as number;
     const idEnd = o + (packed & 0xff);
+    const operatorEnd = idEnd + (packed >>> 25);
     const nameField = (packed >>> 8) & 0xffff;
-    const nameEnd = idEnd + (nameField === 0 ? 0 : nameField - 1);
+    const nameEnd = operatorEnd + (nameField === 0 ? 0 : nameField - 1);
     const b = this.bytes;
     return {
       seq,
       id: b.toString('latin1', o, idEnd),
-      from: packed >>> 24 === 1 ? 'operator' : 'visitor',
-      name: nameField === 0 ? undefined : b.toString('utf8', idEnd, nameEnd),
+      from: ((packed >>> 24) & 1) === 1 ? 'operator' : 'visitor',
+      name: nameField === 0 ? undefined : b.toString('utf8', operatorEnd, nameEnd),
+      operator: operatorEnd === idEnd ? undefined : b.toString('latin1', idEnd, operatorEnd),
       text: b.toString('utf8', nameEnd, nameEnd + (meta[slot * 4 + 2] as number)),
       at: this.ats[slot] as number,
     };

@@ -91,6 +91,7 @@ export function operatorEndpoint(hub: Hub) {
       id: frame.id,
       from: 'operator',
       name: op.name,
+      operator: op.id,
       text: frame.text,
     });
     hub.send(conn, { t: 'ack', session: session.id, id: m.id, seq: m.seq });
@@ -105,7 +106,11 @@ export function operatorEndpoint(hub: Hub) {
       at: m.at,
     };
     hub.toVisitor(session, { t: 'msg', ...base });
-    hub.toOperators(session.siteId, { t: 'msg', session: session.id, ...base }, conn);
+    hub.toOperators(
+      session.siteId,
+      { t: 'msg', session: session.id, ...base, operator: op.id },
+      conn,
+    );
   }
 
   function sync(conn: RelayConn, frame: FrameOf<OperatorToRelay, 'sync'>) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operator, relaysPerTest, TestClient, TRANSPORTS, visitor } from './test-relay.js';
+import { KEY_B, operator, relaysPerTest, TestClient, TRANSPORTS, visitor } from './test-relay.js';
 
 describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
   const { cleanups, start } = relaysPerTest(transport);
@@ -236,6 +236,37 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
       [4, 'message 4'],
       [5, 'message 5'],
     ]);
+  });
+
+  it('tells operators which operator wrote a message, live and in replays; never the visitor', async () => {
+    const { visitorUrl, operatorUrl } = await start();
+    const ada = track(await operator(operatorUrl()));
+    const bob = track(await operator(operatorUrl(), KEY_B));
+    const v = track(await visitor(visitorUrl()));
+    const session = v.welcome.session;
+    v.client.send({ t: 'msg', id: 'v1', text: 'Hello?' });
+    await ada.client.next('msg');
+    await bob.client.next('msg');
+    ada.client.send({ t: 'msg', session, id: 'a1', text: 'Hi, Ada here' });
+    await ada.client.next('ack');
+    const live = await bob.client.next('msg', (m) => m.id === 'a1');
+    expect(live).toMatchObject({ from: 'operator', name: 'Ada', operator: 'ada' });
+    const toVisitor = await v.client.next('msg', (m) => m.id === 'a1');
+    expect(toVisitor).not.toHaveProperty('operator');
+    // Ada's console reloads and catches up: her own message says it is hers.
+    await ada.client.close();
+    const back = track(await operator(operatorUrl()));
+    back.client.send({ t: 'sync', session, lastSeq: 0 });
+    const replayed = [await back.client.next('msg'), await back.client.next('msg')];
+    expect(replayed.map((m) => [m.id, m.from, m.operator])).toEqual([
+      ['v1', 'visitor', undefined],
+      ['a1', 'operator', 'ada'],
+    ]);
+    // The visitor's resume replay carries no operator id either.
+    await v.client.close();
+    const again = track(await visitor(visitorUrl(), { resume: v.welcome.token, lastSeq: 0 }));
+    const resumed = [await again.client.next('msg'), await again.client.next('msg')];
+    expect(resumed.map((m) => Object.keys(m).includes('operator'))).toEqual([false, false]);
   });
 
   it('closes the older socket with 4003 when the same session is opened twice', async () => {

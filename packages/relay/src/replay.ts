@@ -22,9 +22,10 @@ export function createReplayer(deps: ReplayerDeps) {
   function frame(conn: RelayConn, session: Session<RelayConn>, m: StoredMessage) {
     const base = { seq: m.seq, id: m.id, from: m.from, text: m.text, at: m.at };
     const named = m.name === undefined ? base : { ...base, name: m.name };
-    return conn.data.role === 'visitor'
-      ? ({ t: 'msg', ...named } as const)
-      : ({ t: 'msg', session: session.id, ...named } as const);
+    if (conn.data.role === 'visitor') return { t: 'msg', ...named } as const;
+    // Operators also learn who wrote an operator message (a console that reloaded knows its own).
+    const frame = { t: 'msg', session: session.id, ...named } as const;
+    return m.operator === undefined ? frame : { ...frame, operator: m.operator };
   }
 
   /** Continues pending replays of `conn`. */

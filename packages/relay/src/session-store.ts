@@ -15,6 +15,8 @@ export interface StoredMessage {
   from: 'visitor' | 'operator';
   /** The operator's name; present (as `undefined`) on visitor messages too: one shape. */
   name?: string | undefined;
+  /** The operator's id (operator messages; `undefined` otherwise). */
+  operator?: string | undefined;
   text: string;
   at: number;
 }
@@ -259,7 +261,14 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
      */
     append(
       session: Session<C>,
-      input: { id: string; from: 'visitor' | 'operator'; name?: string | undefined; text: string },
+      input: {
+        id: string;
+        from: 'visitor' | 'operator';
+        name?: string | undefined;
+        /** The operator's id, on operator messages. */
+        operator?: string | undefined;
+        text: string;
+      },
     ): { message: StoredMessage; duplicate: boolean } {
       let history = session.history;
       if (history) {
@@ -271,12 +280,20 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       }
       const at = now();
       const seq = ++session.lastSeq;
-      session.truncated += history.push(input.id, input.from, input.name, input.text, at);
+      session.truncated += history.push(
+        input.id,
+        input.from,
+        input.name,
+        input.text,
+        at,
+        input.operator,
+      );
       const message: StoredMessage = {
         seq,
         id: input.id,
         from: input.from,
         name: input.name,
+        operator: input.operator,
         text: input.text,
         at,
       };
