@@ -22,6 +22,7 @@ export const PANEL_CSS = `
 .p{position:absolute;bottom:68px;right:0;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px #0005;overflow:hidden}
 :host(.left) .p{left:0}
 .h,.tb,.r,.c{display:flex;gap:8px;padding:8px 12px}
+.r{padding:0}
 .h{align-items:center}
 .g{flex:1}
 h2,.n,.pb{font-weight:700}
