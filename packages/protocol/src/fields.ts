@@ -122,6 +122,8 @@ export const visitorSnapshot = z.object({
   page: z.object({ url, title }),
   pages: z.array(z.object({ url, title, at: epochMs })),
   referrer: url,
+  /** The last invitation to chat an operator sent this visitor (so colleagues do not repeat it). */
+  invited: z.object({ name, at: epochMs }).optional(),
   name: name.optional(),
   email: email.optional(),
   custom: custom.optional(),

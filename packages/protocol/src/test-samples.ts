@@ -13,6 +13,7 @@ const snapshot = {
   page: { url: 'https://shop.example/cart', title: 'Cart' },
   pages: [{ url: 'https://shop.example/', title: 'Home', at: 1_700_000_000_000 }],
   referrer: 'https://search.example/',
+  invited: { name: 'Ada', at: 1_700_000_000_100 },
   name: 'Grace',
   email: 'grace@example.com',
   custom: { plan: 'pro', seats: 3, trial: false },

@@ -147,8 +147,12 @@ export function operatorEndpoint(hub: Hub) {
           hub.sendError(conn, 'forbidden', { session: session.id });
           return;
         }
-        hub.send(session.conn, { t: 'invite', name: op.name, text: frame.text, at: Date.now() });
+        const at = Date.now();
+        hub.send(session.conn, { t: 'invite', name: op.name, text: frame.text, at });
         store.note(session, `${op.name} invited the visitor to chat`);
+        // Every operator of the site sees who invited (the text stays between them and the visitor).
+        session.invited = { name: op.name, at };
+        hub.upsert(session);
         return;
       }
       case 'close': {

@@ -344,11 +344,19 @@ describe.each(TRANSPORTS)('relay chat (%s)', (transport) => {
     const { visitorUrl, operatorUrl, dispatcher } = await start();
     const op = track(await operator(operatorUrl()));
     const v = track(await visitor(visitorUrl()));
+    const bob = track(await operator(operatorUrl(), KEY_B));
     op.client.send({ t: 'invite', session: v.welcome.session, text: 'Need help choosing?' });
-    expect(await v.client.next('invite')).toMatchObject({
-      name: 'Ada',
-      text: 'Need help choosing?',
-    });
+    const invite = await v.client.next('invite');
+    expect(invite).toMatchObject({ name: 'Ada', text: 'Need help choosing?' });
+    // Bob sees that Ada invited (not what she wrote), live and in a fresh ready.
+    const seen = await bob.client.next('visitor', (f) => f.visitor.invited !== undefined);
+    expect(seen.visitor.invited).toEqual({ name: 'Ada', at: invite.at });
+    expect(JSON.stringify(seen)).not.toContain('Need help choosing?');
+    const later = track(await operator(operatorUrl(), KEY_B));
+    const snap = later.ready.visitors.find(
+      (x: { session: string }) => x.session === v.welcome.session,
+    );
+    expect(snap.invited).toEqual({ name: 'Ada', at: invite.at });
     v.client.send({
       t: 'offline',
       id: 'off1',

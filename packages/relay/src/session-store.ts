@@ -82,6 +82,8 @@ export interface Session<C> {
   /** Names of operators who took part (for the transcript). */
   participants: string[];
   waitingSince: number | null;
+  /** The last invitation an operator sent (name and time), shown to every operator. */
+  invited: { name: string; at: number } | null;
   pages: PageView[];
   tech: SessionTech;
   info: SessionInfo;
@@ -185,6 +187,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         owner: null,
         participants: NONE,
         waitingSince: null,
+        invited: null,
         pages: [{ url: input.page.url, title: input.page.title, at }],
         tech: input.tech,
         info: input.info && hasKeys(input.info) ? input.info : NO_INFO,

@@ -31,6 +31,7 @@ export function visitorSnapshot(session: Session<unknown>): VisitorSnapshot {
     screen: { w: t.screenW, h: t.screenH },
     lastSeq: session.lastSeq,
   };
+  if (session.invited) snap.invited = { ...session.invited };
   if (session.info.name) snap.name = session.info.name;
   if (session.info.email) snap.email = session.info.email;
   if (session.info.custom) snap.custom = { ...session.info.custom };

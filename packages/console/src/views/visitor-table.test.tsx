@@ -115,6 +115,16 @@ describe('VisitorTable', () => {
     expect(row('d')?.querySelector('.actions')?.textContent).toBe('Invited');
   });
 
+  it('shows who invited a visitor, from any console, with the name isolated', () => {
+    render([
+      visitor({ session: 'a', invited: { name: 'Bob', at: 1 } }),
+      visitor({ session: 'b', invited: { name: '\u202eevil', at: 2 } }),
+    ]);
+    expect(row('a')?.querySelector('.actions')?.textContent).toBe('Invited by Bob');
+    expect(row('a')?.querySelector('.actions button')).toBeNull();
+    expect(row('b')?.querySelector('.actions bdi')?.textContent).toBe('\u202eevil');
+  });
+
   it('B5: renders HTML in name, page title, referrer and custom info as text', () => {
     const evil = '<img src=x onerror=alert(1)>';
     render([

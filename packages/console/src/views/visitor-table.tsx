@@ -170,7 +170,11 @@ function VisitorRow(props: VisitorTableProps & { v: VisitorSnapshot }) {
       </td>
       <td class="actions">
         {v.state === 'browsing' &&
-          (invited.has(v.session) ? (
+          (v.invited ? (
+            <span class="sub">
+              Invited by <Name>{v.invited.name}</Name>
+            </span>
+          ) : invited.has(v.session) ? (
             <span class="sub">Invited</span>
           ) : (
             <button type="button" onClick={() => props.onInvite(v.session)}>
