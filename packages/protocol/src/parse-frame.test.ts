@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits.js';
-import { type Direction, fastMsgFrame } from './parse-frame.js';
+import { type Direction, fastMsgFrame, scanVisitorMsg } from './parse-frame.js';
 import { operatorToRelay, parseFrame, visitorToRelay, withinDepth } from './schema.js';
 import {
   operatorSamples,
@@ -185,6 +185,23 @@ describe('fastMsgFrame', () => {
     '{"t":"msg","t":"msg","id":"m","text":"x"}',
     '{"t":"msg","id":"m","text":"\\ud800"}',
     '{"t":"msg","id":"m","text":"\ud83d\ude00"}',
+    // The visitor scanner's edges (exact widget form, no escapes) against JSON.parse + zod.
+    '{"t":"msg","id":"m","text":"he said \\"hi\\""}',
+    '{"t":"msg","id":"m","text":"back\\\\slash"}',
+    '{"t":"msg","id":"m","text":"raw\ttab"}',
+    '{"t":"msg","id":"m","text":"raw\nnewline"}',
+    '{"t":"msg","id":"m","text":"x"}trailing',
+    '{"t":"msg","id":"m","text":"x"} ',
+    '{"t":"msg","id":"m","text":"}',
+    '{"t":"msg","id":"m","text":"a"}"}',
+    '{"t":"msg","id":"m\\u0041","text":"x"}',
+    '{"t":"msg","id":"m","text":"\u0085\u007f C1 and DEL"}',
+    '{"t":"msg","id":"m","text":"   "}',
+    '{"t":"msg","id":"m","text":"ok","text":"again"}',
+    '{"t":"msg","id":"","text":"x"}',
+    '{"t":"msg","id":"m","text":"x","extra":"y"}',
+    `{"t":"msg","id":"m","text":"${'y'.repeat(LIMITS.textChars)}"}`,
+    `{"t":"msg","id":"m","text":"${'y'.repeat(LIMITS.textChars + 1)}"}`,
     '["msg"]',
     'null',
   ];
@@ -194,7 +211,14 @@ describe('fastMsgFrame', () => {
     let fast = 0;
     for (const direction of Object.keys(schemas) as (keyof typeof schemas)[]) {
       for (const raw of raws) {
-        const value = JSON.parse(raw) as unknown;
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          // Not JSON (a raw control character, trailing bytes): refused, whatever the path.
+          expect(parseFrame(direction, raw).ok, `${direction} ${raw}`).toBe(false);
+          continue;
+        }
         const zod = schemas[direction].safeParse(value);
         const viaFast =
           typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -215,8 +239,24 @@ describe('fastMsgFrame', () => {
     }
     // Visitor: the sample, Hello, the limit cases, the cleaned texts, the escapes and the two
     // repeated-key frames (JSON.parse keeps the last); operator: the sample (twice) and the
-    // 128-character session. Everything else went through zod only.
-    expect(fast).toBe(13);
+    // 128-character session; then seven of the scanner's edges that are valid visitor frames
+    // (escaped quote, backslash, escaped id, C1/DEL, repeated text key, trailing space, the
+    // 4 000-character text). Everything else went through zod only.
+    expect(fast).toBe(20);
+  });
+
+  it('reads the widget’s exact msg form by slicing, with the result JSON.parse and zod give', () => {
+    const raw = JSON.stringify({ t: 'msg', id: 'm_1', text: ' Hello\u202e ' });
+    expect(scanVisitorMsg(raw)).toEqual({ t: 'msg', id: 'm_1', text: 'Hello' });
+    expect(parseFrame('visitor->relay', raw)).toEqual({ ok: true, frame: scanVisitorMsg(raw) });
+    for (const other of [
+      '{"t":"msg","id":"m","text":"a \\"quote\\""}',
+      '{"id":"m","t":"msg","text":"x"}',
+      '{ "t":"msg","id":"m","text":"x"}',
+    ]) {
+      expect(scanVisitorMsg(other), other).toBeUndefined();
+      expect(parseFrame('visitor->relay', other).ok, other).toBe(true);
+    }
   });
 
   it('declines frames with extra keys, so zod strips them as before', () => {

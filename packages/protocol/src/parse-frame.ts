@@ -46,6 +46,10 @@ export function parseFrame<D extends Direction>(
   try {
     const textOrError = toText(raw, maxBytes);
     if (typeof textOrError !== 'string') return textOrError;
+    if (direction === 'visitor->relay') {
+      const scanned = scanVisitorMsg(textOrError);
+      if (scanned !== undefined) return { ok: true, frame: scanned as FrameFor<D> };
+    }
     if (!withinDepth(textOrError, LIMITS.jsonDepth)) return fail('too_deep');
     let value: unknown;
     try {
@@ -108,6 +112,32 @@ export function fastMsgFrame(direction: Direction, value: Record<string, unknown
   return operator
     ? { t: 'msg' as const, session: session as string, id, text: cleaned }
     : { t: 'msg' as const, id, text: cleaned };
+}
+
+const MSG_HEAD = '{"t":"msg","id":"';
+const MSG_TEXT = '","text":"';
+// What a JSON string may not hold literally: its quote, its escape character and controls.
+const NOT_LITERAL = /["\\\u0000-\u001f]/;
+
+/**
+ * The hottest path: a visitor `msg` exactly as the widget's `JSON.stringify` writes it,
+ * `{"t":"msg","id":"…","text":"…"}`, whose text has no escapes. Read by slicing, without
+ * `JSON.parse`: such a text is its own JSON value, and the frame can hold no nesting and no
+ * other key. Then the same checks and cleaning as `fastMsgFrame`. Anything else (spaces,
+ * another key order, an escape, extra keys, trailing bytes) returns `undefined` and takes the
+ * general path, so results and errors stay the same. Exported for the equivalence test.
+ */
+export function scanVisitorMsg(raw: string) {
+  if (!raw.startsWith(MSG_HEAD) || !raw.endsWith('"}')) return undefined;
+  const idEnd = raw.indexOf('"', MSG_HEAD.length);
+  if (idEnd < 0 || !raw.startsWith(MSG_TEXT, idEnd)) return undefined;
+  const text = raw.slice(idEnd + MSG_TEXT.length, raw.length - 2);
+  if (NOT_LITERAL.test(text)) return undefined;
+  const id = raw.slice(MSG_HEAD.length, idEnd);
+  if (!isId(id, LIMITS.idChars) || text.length > LIMITS.textChars) return undefined;
+  const cleaned = cleanText(text);
+  if (cleaned.length === 0) return undefined;
+  return { t: 'msg' as const, id, text: cleaned };
 }
 
 function toText(raw: string | ArrayBuffer | Uint8Array, maxBytes: number) {
