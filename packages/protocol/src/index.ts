@@ -4,6 +4,7 @@ export type { CloseName } from './close-codes.js';
 export { CLOSE_CODES, RECONNECT_CLOSE_CODES } from './close-codes.js';
 export type { ErrorCode, WireError } from './errors.js';
 export { ERROR_CODE_LIST, ERROR_CODES } from './errors.js';
+export { ackText, visitorMsgText } from './frame-text.js';
 export type {
   CannedResponse,
   EndReason,

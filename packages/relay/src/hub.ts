@@ -7,6 +7,7 @@ import {
   type FrameOf,
   type RelayToOperator,
   type RelayToVisitor,
+  visitorMsgText,
 } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import type { RelayConfig, SiteConfig } from './config.js';
@@ -171,14 +172,19 @@ export function createHub(deps: HubDeps) {
 
   /**
    * A visitor's message to the site's operators: the hot path, so the frame's JSON is written
-   * directly, the same bytes as `JSON.stringify` of `{ t, session, seq, id, from, text, at }`
-   * (the session id is base64url and the client id passed `[A-Za-z0-9_-]`: nothing to escape).
+   * directly (`visitorMsgText`, the protocol's, same bytes as `JSON.stringify`).
    */
   function visitorMessageToOperators(session: Session<RelayConn>, m: StoredMessage): void {
     let text: string | null = null;
     for (const op of store.operatorsOf(session.siteId)) {
       if (op.data.replays?.has(session.id)) continue;
-      text ??= `{"t":"msg","session":"${session.id}","seq":${m.seq},"id":"${m.id}","from":"visitor","text":${JSON.stringify(m.text)},"at":${m.at}}`;
+      text ??= visitorMsgText({
+        session: session.id,
+        seq: m.seq,
+        id: m.id,
+        text: m.text,
+        at: m.at,
+      });
       sendText(op, text, true);
     }
   }

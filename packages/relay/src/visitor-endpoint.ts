@@ -1,4 +1,5 @@
 import {
+  ackText,
   CLOSE_CODES,
   type FrameOf,
   pageUrl,
@@ -161,9 +162,8 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
           from: 'visitor',
           text: frame.text,
         });
-        // The hot path: the same bytes as JSON.stringify({ t: 'ack', id, seq }) without the
-        // object; the id passed the protocol's [A-Za-z0-9_-] check, so it needs no escaping.
-        hub.sendText(conn, `{"t":"ack","id":"${message.id}","seq":${message.seq}}`);
+        // The hot path: the ack's JSON without the frame object (protocol `ackText`).
+        hub.sendText(conn, ackText(message));
         if (duplicate) return;
         hub.counters.messageRouted('visitor');
         hub.visitorMessageToOperators(session, message);
