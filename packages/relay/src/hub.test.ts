@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
-import { type ConnState, createHub, type RelayConn } from './hub.js';
+import { type ConnState, createHub, newConnState, type RelayConn } from './hub.js';
 import { recordingDispatcher, testConfig } from './test-relay.js';
 import { ratePolicy } from './token-bucket.js';
 import type { SendResult } from './transport/transport.js';
@@ -16,22 +16,8 @@ function fakeConn(hubSite: ConnState['site']) {
     terminated: false,
     sent,
     data: {
-      role: 'operator',
-      site: hubSite,
-      address: '127.0.0.1',
-      userAgent: '',
+      ...newConnState('operator', hubSite, '127.0.0.1', '', ratePolicy(1, 1)),
       phase: 'ready',
-      session: null,
-      operator: null,
-      rate: ratePolicy(1, 1),
-      tokens: 1,
-      last: 0,
-      badFrames: 0,
-      refused: 0,
-      limited: false,
-      handshakeTimer: null,
-      replays: null,
-      allowance: 0,
     } satisfies ConnState,
     send(text: string): SendResult {
       sent.push(text);

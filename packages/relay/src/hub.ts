@@ -57,6 +57,34 @@ export interface ConnState extends BucketState {
   allowance: number;
 }
 
+/** A new connection's state: in its handshake, with a full rate-limit bucket. */
+export function newConnState(
+  role: ConnState['role'],
+  site: SiteConfig,
+  address: string,
+  userAgent: string,
+  rate: RatePolicy,
+): ConnState {
+  return {
+    role,
+    site,
+    address,
+    userAgent,
+    phase: 'handshake',
+    session: null,
+    operator: null,
+    rate,
+    tokens: rate.burst,
+    last: rate.now(),
+    badFrames: 0,
+    refused: 0,
+    limited: false,
+    handshakeTimer: null,
+    replays: null,
+    allowance: 0,
+  };
+}
+
 /**
  * What a transport may buffer per socket at most (its own `maxBackpressure`): the relay's
  * limit plus room for one `ready` snapshot of a full site. The relay drops slow readers at

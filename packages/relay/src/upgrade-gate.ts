@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RelayConfig } from './config.js';
-import type { ConnState, Hub, RelayConn } from './hub.js';
+import { type ConnState, type Hub, newConnState, type RelayConn } from './hub.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import { clientIp } from './tech.js';
 import { ratePolicy } from './token-bucket.js';
@@ -85,24 +85,13 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
       }
       return {
         accept: true,
-        data: {
+        data: newConnState(
           role,
           site,
           address,
-          userAgent: role === 'visitor' ? (req.headers['user-agent'] ?? '').slice(0, 512) : '',
-          phase: 'handshake',
-          session: null,
-          operator: null,
-          rate: rates[role],
-          tokens: rates[role].burst,
-          last: rates[role].now(),
-          badFrames: 0,
-          refused: 0,
-          limited: false,
-          handshakeTimer: null,
-          replays: null,
-          allowance: 0,
-        },
+          role === 'visitor' ? (req.headers['user-agent'] ?? '').slice(0, 512) : '',
+          rates[role],
+        ),
       };
     },
     /** Counts an open socket against its address. */
