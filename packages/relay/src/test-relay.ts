@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Dispatcher, DispatcherStats, MailJob } from '@conduit-chat/mail';
-import { type ParsedMail, simpleParser } from 'mailparser';
+import { startSmtpServer } from '@conduit-chat/mail/test-smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { RelayConfigInput } from './config.js';
@@ -255,34 +254,18 @@ export function relaysPerTest(transport: TransportName) {
   return { cleanups, start };
 }
 
-/** A real SMTP server on 127.0.0.1:0 that parses what it receives (mailparser). */
+/**
+ * A real SMTP server on 127.0.0.1:0 (the mail package's `startSmtpServer`), seen as the relay
+ * tests read it: each message's recipients and parsed mail, and `next()` for the next one.
+ */
 export async function smtpServer() {
-  const received: Array<{ to: string[]; mail: ParsedMail }> = [];
-  let notify = () => {};
-  const server = new SMTPServer({
-    authOptional: true,
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', async () => {
-        const to = session.envelope.rcptTo.map((r) => r.address);
-        received.push({ to, mail: await simpleParser(Buffer.concat(chunks)) });
-        callback();
-        notify();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
+  const server = await startSmtpServer();
   return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    next: () =>
-      new Promise<void>((resolve) => {
-        notify = resolve;
-      }),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    url: server.url,
+    get received(): Array<{ to: string[]; mail: ParsedMail }> {
+      return server.received.map((r) => ({ to: r.envelopeTo, mail: r.mail }));
+    },
+    next: () => server.waitFor(server.received.length + 1),
+    close: () => server.close(),
   };
 }
