@@ -36,14 +36,13 @@ export function createReplayer(deps: ReplayerDeps) {
       const session = store.get(id);
       const history = session?.history;
       if (session && history) {
-        // By seq, not by iterator: live messages may arrive (and old ones drop) between pumps.
-        for (let seq = Math.max(after + 1, history.firstSeq); seq <= history.lastSeq; seq++) {
-          const m = history.get(seq);
-          if (!m) continue;
+        // Each pump starts again from the last seq sent: messages may arrive (and old ones
+        // drop) between pumps.
+        for (const m of history.after(after)) {
           send(conn, frame(conn, session, m));
           if (conn.closed) return;
           if (conn.bufferedAmount() > highWater) {
-            replays.set(id, seq);
+            replays.set(id, m.seq);
             return;
           }
         }
