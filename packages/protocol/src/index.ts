@@ -19,4 +19,6 @@ export type {
 } from './frames.js';
 export type { Limits } from './limits.js';
 export { LIMITS, PROTOCOL_VERSION } from './limits.js';
+export type { TextPart } from './linkify.js';
+export { linkify } from './linkify.js';
 export { clamp, cleanLine, cleanText, isEmail, pageUrl } from './sanitize.js';

@@ -2,32 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { WIDGET_ERROR_CODES, WidgetError } from './errors.js';
 import { EN, LOCALES, localeCode, strings } from './i18n.js';
 import { cleanIdentity } from './identity.js';
-import { linkify } from './linkify.js';
 import { TABLES } from './locales/tables.js';
 import { DEFAULT_COLOR, themeCss } from './styles.js';
 import { validateContact } from './validate.js';
-
-describe('linkify', () => {
-  it('B4: links only http(s) URLs and leaves javascript:, data: and markdown links as text', () => {
-    const parts = linkify(
-      'a javascript:alert(1) data:text/html,x [y](javascript:z) http://x.example/p, end',
-    );
-    expect(parts.filter((p) => p.href)).toEqual([
-      { text: 'http://x.example/p', href: 'http://x.example/p' },
-    ]);
-    expect(parts.map((p) => p.text).join('')).toBe(
-      'a javascript:alert(1) data:text/html,x [y](javascript:z) http://x.example/p, end',
-    );
-  });
-
-  it('keeps trailing sentence punctuation outside the link', () => {
-    expect(linkify('see https://a.example/x).')).toEqual([
-      { text: 'see ' },
-      { text: 'https://a.example/x', href: 'https://a.example/x' },
-      { text: ').' },
-    ]);
-  });
-});
 
 describe('validateContact', () => {
   it('B7: rejects address-parser tricks in the e-mail', () => {

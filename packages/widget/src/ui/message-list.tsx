@@ -1,6 +1,6 @@
+import { linkify } from '@conduit-chat/protocol';
 import type { ChatMessage } from '../chat-store.js';
 import type { StringKey, Strings } from '../i18n.js';
-import { linkify } from '../linkify.js';
 import type { ViewProps } from './types.js';
 
 function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | undefined }) {

@@ -6,8 +6,11 @@ export type TextPart = { text: string; href?: string };
 const URL_RUN = /(\bhttps?:\/\/[^\s<>"]*[^\s<>".,;:!?)\]}'"»”’])/i;
 
 /**
- * Splits text into plain parts and `http(s)` links (CHECKLIST B4: `javascript:`, `data:` and
- * everything else stays text). Each link is re-checked with the URL parser.
+ * Splits message text into plain parts and `http(s)` links, the one rule the widget and the
+ * console share (SECURITY.md B4: `javascript:`, `data:` and everything else stays text). Each
+ * link is re-checked with the URL parser. A quote inside a URL stays part of it
+ * (`https://example.com/it's-here`); one at its end does not.
+ * @example linkify('see https://a.example/x.') // [{text:'see '},{text:'https://a.example/x',href:'https://a.example/x'},{text:'.'}]
  */
 export function linkify(text: string): TextPart[] {
   return text.split(URL_RUN).flatMap((part, i) => {
