@@ -80,9 +80,9 @@ describe('createDispatcher', () => {
 
   it('refuses jobs beyond maxJobs and beyond maxBytes', () => {
     const byCount = harness(['hang', 'hang'], { limits: { maxJobs: 2 } }).dispatcher;
-    expect(byCount.dispatch(sampleOffline({ id: 'a' })).accepted).toBe(true);
-    expect(byCount.dispatch(sampleOffline({ id: 'b' })).accepted).toBe(true);
-    expect(byCount.dispatch(sampleOffline({ id: 'c' }))).toMatchObject({
+    expect(byCount.dispatch(sampleTranscript({ id: 'a' })).accepted).toBe(true);
+    expect(byCount.dispatch(sampleTranscript({ id: 'b' })).accepted).toBe(true);
+    expect(byCount.dispatch(sampleTranscript({ id: 'c' }))).toMatchObject({
       accepted: false,
       reason: 'queue_full',
     });
@@ -91,6 +91,72 @@ describe('createDispatcher', () => {
       accepted: false,
       reason: 'queue_full',
     });
+  });
+
+  it('12.1: offline messages hold at most their share of the queue; transcripts keep the rest', () => {
+    // 10 jobs in all, half of them at most offline (the default share).
+    const { dispatcher } = harness(Array(20).fill('hang'), { limits: { maxJobs: 10 } });
+    const offline = Array.from({ length: 8 }, (_, i) =>
+      dispatcher.dispatch(sampleOffline({ id: `o${i}` })),
+    );
+    expect(offline.filter((r) => r.accepted)).toHaveLength(5);
+    expect(offline.at(-1)).toEqual({
+      accepted: false,
+      reason: 'queue_full',
+      message: 'Too many offline messages queued.',
+    });
+    // The flood cannot take the transcripts' room: five finished chats still fit.
+    for (let i = 0; i < 5; i++) {
+      expect(dispatcher.dispatch(sampleTranscript({ id: `t${i}` }))).toEqual({ accepted: true });
+    }
+    expect(dispatcher.dispatch(sampleTranscript({ id: 't5' }))).toMatchObject({
+      reason: 'queue_full',
+    });
+    expect(dispatcher.stats()).toMatchObject({ pending: 10, refused: 4 });
+  });
+
+  it('12.1: offline messages hold at most their share of the queued bytes', () => {
+    const mailBytes = (job: MailJob) => {
+      const probe = harness(['hang']).dispatcher;
+      probe.dispatch(job);
+      return probe.stats().bytes ?? 0;
+    };
+    const size = mailBytes(sampleOffline({ id: 'probe' }));
+    // Room for three offline mails by bytes; the job count is no constraint.
+    const { dispatcher } = harness(Array(20).fill('hang'), {
+      limits: { maxBytes: size * 20, maxOfflineBytes: size * 3 + 10 },
+    });
+    const results = Array.from({ length: 5 }, (_, i) =>
+      dispatcher.dispatch(sampleOffline({ id: `o${i}` })),
+    );
+    expect(results.map((r) => r.accepted)).toEqual([true, true, true, false, false]);
+    expect(results[3]).toMatchObject({ message: 'Too many bytes of offline messages queued.' });
+    expect(dispatcher.dispatch(sampleTranscript()).accepted).toBe(true);
+  });
+
+  it('12.1: sends a waiting transcript before offline messages queued earlier', async () => {
+    const { dispatcher, transport, clock } = harness(Array(6).fill('hang'), {
+      limits: { concurrency: 1 },
+    });
+    for (let i = 0; i < 3; i++) dispatcher.dispatch(sampleOffline({ id: `o${i}` }));
+    dispatcher.dispatch(sampleTranscript({ id: 'chat' }));
+    await clock.advance(0);
+    // The first offline message was already on the wire; the transcript goes next.
+    for (let i = 0; i < 2; i++) {
+      transport.releaseAll();
+      await clock.advance(0);
+    }
+    expect(transport.attempts.map((a) => a.subject.split(' ')[0])).toEqual([
+      'Offline',
+      'Chat',
+      'Offline',
+    ]);
+  });
+
+  it('refuses offline limits larger than the queue', () => {
+    expect(() => harness([], { limits: { maxJobs: 4, maxOfflineJobs: 5 } })).toThrow(
+      /maxOfflineJobs/,
+    );
   });
 
   it('refuses jobs once closed', async () => {

@@ -13,6 +13,10 @@ import { validateJob } from './validate-job.js';
 export interface QueueLimits {
   maxJobs: number;
   maxBytes: number;
+  /** Offline messages held at once (default: `MAIL_LIMITS.offlineShare` of `maxJobs`). */
+  maxOfflineJobs: number;
+  /** Bytes of offline messages held at once (default: `offlineShare` of `maxBytes`). */
+  maxOfflineBytes: number;
   concurrency: number;
   maxRecipients: number;
   maxMessages: number;
@@ -42,6 +46,7 @@ type DispatcherState = 'open' | 'closing' | 'closed';
 // One held job. `mail` is the only reference to its content; `finish` clears it.
 interface Entry {
   seq: number;
+  kind: MailJob['kind'];
   mail: OutgoingMail | undefined;
   bytes: number;
   state: EntryState;
@@ -77,7 +82,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const random = options.random ?? Math.random;
 
   const entries = new Map<number, Entry>();
-  const ready: Entry[] = [];
+  // Two ready lines: a transcript is sent before any offline message that waits (issue #12.1:
+  // a flood of offline messages must not hold a finished chat back until shutdown drops it).
+  const ready: Record<MailJob['kind'], Entry[]> = { transcript: [], offline: [] };
+  // What offline messages hold, against their own budget (the rest stays for transcripts).
+  const offline = { jobs: 0, bytes: 0 };
   const waiters = new Set<DrainWaiter>();
   const counters = { sent: 0, retried: 0, dropped: 0, refused: 0 };
   let state: DispatcherState = 'open';
@@ -99,6 +108,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const problem = validateJob(job, limits.maxRecipients);
     if (problem !== undefined) return refuse('invalid', problem);
     if (entries.size >= limits.maxJobs) return refuse('queue_full', 'Too many mails queued.');
+    const isOffline = job.kind === 'offline';
+    if (isOffline && offline.jobs >= limits.maxOfflineJobs) {
+      return refuse('queue_full', 'Too many offline messages queued.');
+    }
     let mail: OutgoingMail;
     try {
       mail = renderMail(job, from!, limits);
@@ -108,9 +121,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (bytes + mail.bytes > limits.maxBytes) {
       return refuse('queue_full', 'Too many bytes of mail queued.');
     }
+    if (isOffline && offline.bytes + mail.bytes > limits.maxOfflineBytes) {
+      return refuse('queue_full', 'Too many bytes of offline messages queued.');
+    }
     const now = clock.now();
     const entry: Entry = {
       seq: ++seq,
+      kind: job.kind,
       mail,
       bytes: mail.bytes,
       state: 'queued',
@@ -122,14 +139,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     };
     entries.set(entry.seq, entry);
     bytes += entry.bytes;
-    ready.push(entry);
+    if (isOffline) {
+      offline.jobs++;
+      offline.bytes += entry.bytes;
+    }
+    ready[entry.kind].push(entry);
     pump();
     return { accepted: true };
   }
 
   function pump(): void {
-    while (state !== 'closed' && inFlight < limits.concurrency && ready.length > 0) {
-      const entry = ready.shift()!;
+    while (state !== 'closed' && inFlight < limits.concurrency) {
+      const entry = ready.transcript.shift() ?? ready.offline.shift();
+      if (!entry) return;
       if (entry.mail) attempt(entry, entry.mail);
     }
   }
@@ -196,7 +218,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     entry.timer = clock.setTimeout(() => {
       entry.timer = undefined;
       entry.state = 'queued';
-      ready.push(entry);
+      ready[entry.kind].push(entry);
       pump();
     }, delayMs);
   }
@@ -206,10 +228,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
     entry.timer = undefined;
     entry.mail = undefined;
-    if (entries.delete(entry.seq)) bytes -= entry.bytes;
+    if (entries.delete(entry.seq)) {
+      bytes -= entry.bytes;
+      if (entry.kind === 'offline') {
+        offline.jobs--;
+        offline.bytes -= entry.bytes;
+      }
+    }
     if (entry.state === 'queued') {
-      const index = ready.indexOf(entry);
-      if (index >= 0) ready.splice(index, 1);
+      const line = ready[entry.kind];
+      const index = line.indexOf(entry);
+      if (index >= 0) line.splice(index, 1);
     }
   }
 
@@ -231,7 +260,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         clock.clearTimeout(entry.timer);
         entry.timer = undefined;
         entry.state = 'queued';
-        ready.push(entry);
+        ready[entry.kind].push(entry);
       }
     }
     const result = new Promise<{ drained: boolean; pending: number }>((resolve) => {
@@ -282,9 +311,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 }
 
 function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
+  const maxJobs = partial.maxJobs ?? MAIL_LIMITS.maxJobs;
+  const maxBytes = partial.maxBytes ?? MAIL_LIMITS.maxBytes;
+  const share = (total: number) => Math.max(1, Math.floor(total * MAIL_LIMITS.offlineShare));
   const limits: QueueLimits = {
-    maxJobs: MAIL_LIMITS.maxJobs,
-    maxBytes: MAIL_LIMITS.maxBytes,
+    maxJobs,
+    maxBytes,
+    maxOfflineJobs: share(maxJobs),
+    maxOfflineBytes: share(maxBytes),
     concurrency: MAIL_LIMITS.concurrency,
     maxRecipients: MAIL_LIMITS.maxRecipients,
     maxMessages: MAIL_LIMITS.maxMessages,
@@ -295,6 +329,13 @@ function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
     if (!Number.isInteger(value) || value < 1) {
       throw new MailError('invalid_config', `limits.${key} must be a positive integer`);
     }
+  }
+  // A share larger than the whole would let offline messages fill the room kept for transcripts.
+  if (limits.maxOfflineJobs > limits.maxJobs || limits.maxOfflineBytes > limits.maxBytes) {
+    throw new MailError(
+      'invalid_config',
+      'limits.maxOfflineJobs/maxOfflineBytes must not exceed maxJobs/maxBytes',
+    );
   }
   return limits;
 }

@@ -8,6 +8,11 @@ export const MAIL_LIMITS = {
   maxJobs: 1000,
   /** Bytes of rendered mail held at once; more are refused. */
   maxBytes: 64 * 1024 * 1024,
+  /**
+   * Share of `maxJobs` and `maxBytes` that offline messages may hold; the rest is kept for
+   * transcripts, so a flood of offline messages never refuses a finished chat (issue #12.1).
+   */
+  offlineShare: 0.5,
   /** Sends in flight at once (the SMTP pool queues the rest on its connections). */
   concurrency: 16,
   /** Recipients per job (from the site's configuration). */

@@ -47,6 +47,8 @@ export interface TestSmtpOptions {
   secure?: boolean;
   /** Skip parsing (the benchmark only counts). */
   parse?: boolean;
+  /** Holds each reply this long after the message data arrived (a slow server); default 0. */
+  delayMs?: number;
 }
 
 /** Starts an smtp-server on 127.0.0.1 and records what it receives. */
@@ -78,6 +80,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
         const envelopeTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
         received.push({ envelopeFrom, envelopeTo, raw, mail, reply });
         for (const waiter of waiters) waiter();
+        if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         if (reply === 'accept') return callback();
         if (reply === 'disconnect') return void sockets.get(session.remotePort)?.destroy();
         if (reply === 'silence') return;

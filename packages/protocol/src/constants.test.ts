@@ -52,6 +52,7 @@ describe('protocol constants', () => {
       'forbidden',
       'session_ended',
       'rate_limited',
+      'offline_limited',
       'limit_reached',
       'no_recipients',
       'internal',

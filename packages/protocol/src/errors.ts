@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   forbidden: 'Not allowed for this connection.',
   session_ended: 'The session has ended.',
   rate_limited: 'Too many frames; slow down.',
+  offline_limited: 'Too many offline messages from this address; try again later.',
   limit_reached: 'A relay limit was reached (sessions, history, connections).',
   no_recipients: 'The site does not accept offline messages.',
   internal: 'Internal relay error.',

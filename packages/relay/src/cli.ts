@@ -21,6 +21,9 @@ import { type Relay, startRelay } from './relay.js';
 // `conduit-relay`: the command line (DESIGN.md "Running the relay"). `main` is exported so
 // that tests run it in-process; the bottom of the file runs it when executed as a program.
 
+/** Exit code when shutdown dropped mail jobs (`shutdown.drainMs` passed first; issue #12.4). */
+export const EXIT_MAIL_DROPPED = 3;
+
 /** Usage text of `conduit-relay --help`. */
 export const USAGE = `Usage: conduit-relay [options]
        conduit-relay key
@@ -41,6 +44,9 @@ Commands:
   key                   print a new operator key and the config line with its hash
 
 Environment: CONDUIT_PORT, CONDUIT_HOST, CONDUIT_SMTP_URL, CONDUIT_REDIS_URL.
+
+Exit codes: 0 stopped cleanly, 1 could not start (or failed), 2 bad arguments,
+3 stopped but mail was still queued at shutdown.drainMs and was dropped.
 `;
 
 /** Where `main` writes and what it reads. */
@@ -138,7 +144,11 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
     relay = {
       ...started,
       stats: started.stats,
-      close: () => started.close().then(() => dispatcher.close()),
+      close: async () => {
+        const result = await started.close();
+        await dispatcher.close();
+        return result;
+      },
     };
   } catch (error) {
     await dispatcher.close();
@@ -174,7 +184,7 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
       stopping = true;
       logger.info({ signal }, 'shutting down');
       void relay.close().then(
-        () => process.exit(0),
+        (result) => process.exit(result.dropped > 0 ? EXIT_MAIL_DROPPED : 0),
         () => process.exit(1),
       );
     };

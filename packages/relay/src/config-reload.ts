@@ -20,6 +20,7 @@ const RESTART_KEYS = [
   'trustProxy',
   'session',
   'limits',
+  'shutdown',
   'mail',
 ] as const;
 

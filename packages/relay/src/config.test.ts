@@ -41,6 +41,24 @@ describe('parseConfig', () => {
     });
   });
 
+  it('12.1, 12.4: has the offline budget under limits and the drain limit under shutdown', () => {
+    const config = parseConfig({ sites: [site] });
+    expect(config.limits).toMatchObject({ offlineBurst: 5, offlineRefillMs: 10_000 });
+    expect(config.shutdown).toEqual({ drainMs: 10_000 });
+    const custom = parseConfig({
+      sites: [site],
+      limits: { offlineBurst: 2, offlineRefillMs: 60_000 },
+      shutdown: { drainMs: 0 },
+    });
+    expect([custom.limits.offlineBurst, custom.limits.offlineRefillMs]).toEqual([2, 60_000]);
+    expect(custom.shutdown.drainMs).toBe(0);
+    // The old key is refused by name rather than silently ignored.
+    expect(issues({ sites: [site], limits: { shutdownDrainMs: 5000 } })).toEqual([
+      'limits.shutdownDrainMs: moved to shutdown.drainMs',
+    ]);
+    expect(issues({ sites: [site], limits: { offlineBurst: 0 } })).toHaveLength(1);
+  });
+
   it('reports every invalid field as path: message', () => {
     const found = issues({
       port: 70_000,

@@ -102,7 +102,18 @@ const limits = z.object({
   pagesCap: z.number().int().min(1).default(50),
   /** Minimum gap between two operator upserts caused by a visitor's page changes. */
   pageUpsertMs: z.number().int().min(0).default(1000),
-  shutdownDrainMs: z.number().int().min(0).default(10_000),
+  /** Offline messages per client address, `offline` frame and POST together (issue #12.1). */
+  offlineBurst: z.number().int().min(1).default(5),
+  /** One more offline message per address every this many ms once the burst is spent. */
+  offlineRefillMs: z.number().int().min(1).default(10_000),
+  /** Moved to `shutdown.drainMs`: refused by name, so an old file does not lose its value silently. */
+  shutdownDrainMs: z.never({ error: 'moved to shutdown.drainMs' }).optional(),
+});
+
+/** Shutdown (see README "Limits"). */
+const shutdown = z.object({
+  /** How long shutdown waits for the mail queue; what is left then is dropped (exit code 3). */
+  drainMs: z.number().int().min(0).default(10_000),
 });
 
 /** The relay configuration schema; `z.input` is what a file holds, `z.output` what runs. */
@@ -118,6 +129,7 @@ export const configSchema = z
     mail: mail.prefault({ transport: 'log' }),
     session: session.prefault({}),
     limits: limits.prefault({}),
+    shutdown: shutdown.prefault({}),
     cluster: z.object({ redisUrl: z.url().optional() }).prefault({}),
     /** IP geolocation: the embedded country database always; a city mmdb file when given. */
     geo: z.object({ cityDb: z.string().min(1).optional() }).prefault({}),

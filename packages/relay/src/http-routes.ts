@@ -3,22 +3,15 @@ import { offlineRequest, withinDepth } from '@conduit-chat/protocol/schema';
 import type { Hub } from './hub.js';
 import { offlineJob } from './mail-jobs.js';
 import { METRICS_CONTENT_TYPE } from './metrics.js';
+import type { OfflineLimiter } from './offline-limiter.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { createStaticAssets } from './static-assets.js';
 import { clientIp, type TechLookup } from './tech.js';
-import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 import { textReply } from './transport/http-text.js';
 import type { HttpReply, HttpRequest, TransportName } from './transport/transport.js';
 
 // Plain HTTP: health, metrics, the offline-message POST with CORS for the site's own origins,
 // and the static assets. Every reply is built here; transports only write them.
-
-/** Offline POSTs per address: burst, and refill per second (a form, not an API). */
-export const OFFLINE_POST_BURST = 5;
-/** Refill rate of the offline POST bucket, per second (one every 10 s). */
-export const OFFLINE_POST_RATE = 0.1;
-/** Addresses tracked by the offline POST limiter before the table is cleared. */
-export const OFFLINE_POST_ADDRESSES = 10_000;
 
 /** What the routes need. */
 export interface HttpRouteDeps {
@@ -28,6 +21,8 @@ export interface HttpRouteDeps {
   tech: TechLookup;
   transport: () => TransportName;
   closing: () => boolean;
+  /** The per-address offline budget, shared with the visitor socket's `offline` frame. */
+  offline: OfflineLimiter;
   /** Exact allowed origins of a site (config + demo address). */
   origins: (siteId: string) => ReadonlySet<string>;
 }
@@ -49,7 +44,6 @@ function wireError(status: number, code: ErrorCode, headers: Record<string, stri
 /** Creates the HTTP handler. */
 export function createHttpRoutes(deps: HttpRouteDeps) {
   const { hub } = deps;
-  const buckets = new Map<string, TokenBucket>();
 
   function cors(req: HttpRequest, siteId: string): Record<string, string> | null {
     const origin = req.headers.origin;
@@ -84,13 +78,8 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
       forwardedFor: req.headers['x-forwarded-for'],
       trustProxy: hub.config.trustProxy,
     });
-    let bucket = buckets.get(address);
-    if (!bucket) {
-      if (buckets.size >= OFFLINE_POST_ADDRESSES) buckets.clear();
-      bucket = createTokenBucket(OFFLINE_POST_RATE, OFFLINE_POST_BURST);
-      buckets.set(address, bucket);
-    }
-    if (!bucket.take()) return wireError(429, 'rate_limited', allow);
+    // Taken before the body is read: a malformed POST spends the budget too.
+    if (!deps.offline.take(address)) return wireError(429, 'offline_limited', allow);
     let value: unknown;
     try {
       const text = decoder.decode(body ?? new Uint8Array());

@@ -10,7 +10,7 @@ export type { LogLevel } from './logger.js';
 export { createLogger } from './logger.js';
 export { createRelayDispatcher } from './mail-dispatcher.js';
 export { generateOperatorKey, hashOperatorKey, matchOperatorKey } from './operator-key.js';
-export type { Relay, RelayDeps, RelayStats } from './relay.js';
+export type { CloseResult, Relay, RelayDeps, RelayStats } from './relay.js';
 export { startRelay } from './relay.js';
 export type { SessionState, SessionStoreStats } from './session-store.js';
 export type { AssetDirs } from './static-assets.js';

@@ -24,6 +24,8 @@ export interface RelayMetrics {
   originRejected(role: string): void;
   /** Counts an upgrade refused for another reason (unknown site, per-address cap, …). */
   upgradeRejected(reason: string): void;
+  /** Counts mail jobs left in the queue when the shutdown drain limit passed (issue #12.4). */
+  mailDroppedAtShutdown(count: number): void;
 }
 
 /** Registers every relay metric. */
@@ -56,6 +58,11 @@ export function createRelayMetrics(sources: MetricSources): RelayMetrics {
     'kind',
     'accepted',
   ]);
+  const shutdownDropped = registry.counter(
+    'conduit_shutdown_mail_dropped_total',
+    'Mail jobs dropped because shutdown.drainMs passed before they were sent.',
+    [],
+  );
   const slow = registry.counter(
     'conduit_slow_readers_total',
     'Sockets closed for exceeding the backpressure limit.',
@@ -116,5 +123,6 @@ export function createRelayMetrics(sources: MetricSources): RelayMetrics {
     },
     originRejected: (role) => origins.inc({ role }),
     upgradeRejected: (reason) => upgrades.inc({ reason }),
+    mailDroppedAtShutdown: (count) => shutdownDropped.inc({}, count),
   };
 }

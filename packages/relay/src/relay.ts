@@ -8,6 +8,7 @@ import { createHttpRoutes } from './http-routes.js';
 import { type ConnState, createHub, HARD_BACKPRESSURE_EXTRA, type RelayConn } from './hub.js';
 import { createLogger } from './logger.js';
 import { createRelayDispatcher } from './mail-dispatcher.js';
+import { createOfflineLimiter } from './offline-limiter.js';
 import { operatorEndpoint } from './operator-endpoint.js';
 import { createRelayMetrics } from './relay-metrics.js';
 import type { SessionStoreStats } from './session-store.js';
@@ -45,6 +46,14 @@ export interface RelayStats {
   store: SessionStoreStats;
 }
 
+/** What a shutdown found: whether the mail queue drained in time, and what was left. */
+export interface CloseResult {
+  /** True when every mail job was handed to the server within `shutdown.drainMs`. */
+  drained: boolean;
+  /** Jobs still queued at the drain limit: dropped (the CLI exits with 3 when > 0). */
+  dropped: number;
+}
+
 /** A running relay. */
 export interface Relay {
   /** The bound port. */
@@ -64,8 +73,11 @@ export interface Relay {
    * and are listed in `restartNeeded`.
    */
   reload(input: RelayConfigInput | RelayConfig): ReloadResult;
-  /** Graceful shutdown: stop listening, end sessions, close sockets with 1012, drain mail. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stop listening, end sessions, close sockets with 1012, drain mail for
+   * up to `shutdown.drainMs`; resolves with how many mail jobs were left (dropped).
+   */
+  close(): Promise<CloseResult>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -99,7 +111,8 @@ export async function startRelay(
     transport: () => transportName,
   });
   const hub = createHub({ config, dispatcher, logger, counters: metrics.counters });
-  const visitors = visitorEndpoint(hub, tech);
+  const offline = createOfflineLimiter(config.limits);
+  const visitors = visitorEndpoint(hub, tech, offline);
   const operators = operatorEndpoint(hub);
   const assets = createStaticAssets(deps.assets ?? {}, { demo: config.demo });
   const http = createHttpRoutes({
@@ -109,6 +122,7 @@ export async function startRelay(
     tech,
     transport: () => transportName,
     closing: () => closing,
+    offline,
     origins: (id) => origins.get(id) ?? new Set(),
   });
 
@@ -205,19 +219,29 @@ export async function startRelay(
     'listening',
   );
 
-  let closed: Promise<void> | null = null;
-  async function shutdown(): Promise<void> {
+  let closed: Promise<CloseResult> | null = null;
+  async function shutdown(): Promise<CloseResult> {
     closing = true;
     transport.stopListening();
     const live = [...hub.store.all()];
     for (const session of live) hub.endSession(session, 'shutdown', CLOSE_CODES.restart);
     for (const conn of [...transport.connections()])
       conn.close(CLOSE_CODES.restart, 'relay restarting');
-    const drained = await dispatcher.drain(config.limits.shutdownDrainMs);
-    logger.info({ sessions: live.length, ...drained }, 'shutdown: sessions ended, mail drained');
+    const drainMs = config.shutdown.drainMs;
+    const { drained, pending } = await dispatcher.drain(drainMs);
+    // Issue #12.4: what is left now is lost with the process; say so loudly, never "drained".
+    if (drained) logger.info({ sessions: live.length }, 'shutdown: sessions ended, mail drained');
+    else {
+      metrics.mailDroppedAtShutdown(pending);
+      logger.error(
+        { sessions: live.length, dropped: pending, drainMs },
+        'shutdown: mail not drained in time, jobs dropped',
+      );
+    }
     await transport.close();
     await ownDispatcher?.close();
     logger.info('closed');
+    return { drained, dropped: drained ? 0 : pending };
   }
 
   return {

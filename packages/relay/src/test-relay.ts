@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Dispatcher, DispatcherStats, MailJob } from '@conduit-chat/mail';
-import { startSmtpServer } from '@conduit-chat/mail/test-smtp-server';
+import { startSmtpServer, type TestSmtpOptions } from '@conduit-chat/mail/test-smtp-server';
 import type { ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { afterEach } from 'vitest';
@@ -258,8 +258,8 @@ export function relaysPerTest(transport: TransportName) {
  * A real SMTP server on 127.0.0.1:0 (the mail package's `startSmtpServer`), seen as the relay
  * tests read it: each message's recipients and parsed mail, and `next()` for the next one.
  */
-export async function smtpServer() {
-  const server = await startSmtpServer();
+export async function smtpServer(options: TestSmtpOptions = {}) {
+  const server = await startSmtpServer(options);
   return {
     url: server.url,
     get received(): Array<{ to: string[]; mail: ParsedMail }> {

@@ -9,6 +9,7 @@ import {
 import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
 import type { Hub, RelayConn } from './hub.js';
 import { offlineJob, technicalData } from './mail-jobs.js';
+import type { OfflineLimiter } from './offline-limiter.js';
 import { resumeToken, type Session, type SessionInfo } from './session-store.js';
 import { sharedValue, type TechLookup } from './tech.js';
 
@@ -18,8 +19,8 @@ import { sharedValue, type TechLookup } from './tech.js';
 
 type Hello = FrameOf<VisitorToRelay, 'hello'>;
 
-/** The visitor endpoint's handlers. */
-export function visitorEndpoint(hub: Hub, tech: TechLookup) {
+/** The visitor endpoint's handlers; `offlineLimit` is the per-address budget shared with the POST. */
+export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: OfflineLimiter) {
   const { store } = hub;
 
   function welcome(
@@ -129,6 +130,13 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
   }
 
   function offline(conn: RelayConn, frame: FrameOf<VisitorToRelay, 'offline'>): void {
+    // One budget per address for the frame and the POST (issue #12.1): many sockets from one
+    // address share it. The visitor is told which message was refused, and why.
+    if (!offlineLimit.take(conn.data.address)) {
+      hub.counters.frameRejected('offline_limited');
+      hub.sendError(conn, 'offline_limited', { id: frame.id });
+      return;
+    }
     const site = conn.data.site;
     const session = conn.data.session;
     const last = session?.pages[session.pages.length - 1];
@@ -215,7 +223,9 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup) {
       }
       if (frame.t === 'hello') hello(conn, frame);
       else if (frame.t === 'ping') hub.send(conn, { t: 'pong' });
-      else if (frame.t === 'offline') offline(conn, frame);
+      // An offline message only after hello (issue #12.1), like every other frame; not counted
+      // as a bad frame (it parsed), the handshake timeout ends a socket that never says hello.
+      else if (frame.t === 'offline') hub.sendError(conn, 'not_ready', { id: frame.id });
       else hub.sendError(conn, 'not_ready');
     },
     close(conn: RelayConn): void {

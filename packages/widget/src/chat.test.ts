@@ -218,6 +218,32 @@ describe('createChat', () => {
     await t.until(() => t.text('[role=status]').includes('Thanks! We will reply by e-mail.'));
   });
 
+  it('12.1: the offline form tells the visitor the relay refused the message, and keeps it', async () => {
+    t = await testChat();
+    const s = await t.connect({ online: false, operators: [] });
+    (t.$('#f-name') as HTMLInputElement).value = 'Lin';
+    (t.$('#f-email') as HTMLInputElement).value = 'lin@example.com';
+    (t.$('#f-text') as HTMLTextAreaElement).value = 'Call me back, please.';
+    await t.click('Send');
+    const frame = await s.nextOf('offline');
+    s.send({
+      t: 'error',
+      code: 'offline_limited',
+      message: 'Too many offline messages from this address; try again later.',
+      id: frame.id,
+    });
+    await t.until(() => t.text('.f [role=alert]') !== '');
+    expect(t.text('.f [role=alert]')).toBe('Not sent: too many messages. Try again later.');
+    expect(t.text('.f button')).toBe('Send');
+    expect((t.$('#f-text') as HTMLTextAreaElement).value).toBe('Call me back, please.');
+    // Sent again later and taken: the refusal goes, the thanks show.
+    await t.click('Send');
+    const again = await s.nextOf('offline');
+    expect(t.$('.f [role=alert]')).toBeNull();
+    s.send({ t: 'queued', id: again.id });
+    await t.until(() => t.text('[role=status]').includes('Thanks! We will reply by e-mail.'));
+  });
+
   it('asks for confirmation before ending the chat, and Cancel goes back', async () => {
     t = await testChat();
     const s = await t.connect();

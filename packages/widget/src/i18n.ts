@@ -40,6 +40,7 @@ export const EN = {
   newMessage: 'New message',
   truncated: 'Older messages hidden.',
   refused: 'Not sent.',
+  later: 'Not sent: too many messages. Try again later.',
   /** After the launcher's label when the script tag's app file did not load. */
   loadFailed: 'could not load, try again',
 };

@@ -42,5 +42,6 @@ export const DE: Strings = {
   newMessage: 'Neue Nachricht',
   truncated: 'Ältere Nachrichten ausgeblendet.',
   refused: 'Nicht gesendet.',
+  later: 'Nicht gesendet: zu viele Nachrichten. Bitte später erneut versuchen.',
   loadFailed: 'nicht geladen, erneut versuchen',
 };

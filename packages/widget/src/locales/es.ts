@@ -42,5 +42,6 @@ export const ES: Strings = {
   newMessage: 'Mensaje nuevo',
   truncated: 'Mensajes antiguos ocultos.',
   refused: 'No enviado.',
+  later: 'No enviado: demasiados mensajes. Inténtalo más tarde.',
   loadFailed: 'no se pudo cargar, reintentar',
 };

@@ -42,5 +42,6 @@ export const FR: Strings = {
   newMessage: 'Nouveau message',
   truncated: 'Anciens messages masqués.',
   refused: 'Non envoyé.',
+  later: 'Non envoyé : trop de messages. Réessayez plus tard.',
   loadFailed: 'non chargé, réessayer',
 };

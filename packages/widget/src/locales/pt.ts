@@ -42,5 +42,6 @@ export const PT: Strings = {
   newMessage: 'Nova mensagem',
   truncated: 'Mensagens antigas ocultas.',
   refused: 'Não enviada.',
+  later: 'Não enviado: demasiadas mensagens. Tente mais tarde.',
   loadFailed: 'não carregou, tentar de novo',
 };

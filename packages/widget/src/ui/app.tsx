@@ -166,6 +166,8 @@ export class App extends Component<ViewProps, UiState> {
           errors={errors}
           fields={['name', 'email', 'text']}
           intro={t.offline}
+          // Refused by the relay (issue #12.1): the form stays filled in, and says why.
+          alert={s.error && (s.error === 'offline_limited' ? t.later : t.refused)}
           submit={s.offline ? t.sending : t.leave}
           onSubmit={(values) => {
             const value = !s.offline && this.#contact(values, ['name', 'email', 'text']);

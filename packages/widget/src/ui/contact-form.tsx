@@ -11,6 +11,8 @@ export function ContactForm(props: {
   errors: ContactErrors;
   fields: (keyof ContactInput)[];
   intro?: string;
+  /** A refusal to show above the fields (the relay did not take the message). */
+  alert?: string | null | undefined;
   optional?: boolean;
   submit: string;
   onSubmit: (values: ContactInput) => void;
@@ -27,6 +29,11 @@ export function ContactForm(props: {
       }}
     >
       {props.intro && <p>{props.intro}</p>}
+      {props.alert && (
+        <p class="e" role="alert">
+          {props.alert}
+        </p>
+      )}
       {props.fields.map((name) => {
         const error = errors[name];
         const id = `f-${name}`;
