@@ -21,6 +21,7 @@ describe('browser entry', () => {
     expect(code).toContain('frameBytes');
     expect(code).toContain('cleanLine');
     expect(code).not.toMatch(/zod|safeParse|ZodError|discriminatedUnion/);
-    expect(code.length).toBeLessThan(8_000);
+    // A backstop for the names above: any schema library adds tens of KB; the entry is ~8 KB.
+    expect(code.length).toBeLessThan(12_000);
   });
 });
