@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { runningSea, type SeaAssets, seaAsset } from '../sea.js';
 
 // The uWebSockets.js package silently falls back to a JavaScript implementation (and prints to
@@ -28,17 +28,26 @@ function firstLine(error: unknown): string {
   return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
+/**
+ * The installed package's directory, found the way `require` looks for it: builds whose
+ * `exports` leave out `./package.json` cannot be found with `require.resolve` of that file.
+ */
+function packageDir(): string | undefined {
+  for (const base of require.resolve.paths('uWebSockets.js') ?? []) {
+    const dir = join(base, 'uWebSockets.js');
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return undefined;
+}
+
 /** Loads the native uWebSockets.js binary for this platform, never its JS fallback. */
 export function loadUws(sea: SeaAssets | undefined = runningSea()): UwsLoad {
   if (sea) return loadEmbeddedUws(sea);
-  let dir: string;
-  try {
-    dir = dirname(require.resolve('uWebSockets.js/package.json'));
-  } catch {
-    return { ok: false, reason: 'package uWebSockets.js is not installed' };
-  }
+  const dir = packageDir();
+  if (!dir) return { ok: false, reason: 'package uWebSockets.js is not installed' };
   const file = uwsBinaryName();
-  // The official package keeps binaries at its root, the trufflesuite build under binaries/.
+  // The official package (and its republished builds) keeps binaries at its root, the
+  // trufflesuite build under binaries/.
   const candidates = [join(dir, 'binaries', file), join(dir, file)];
   const binary = candidates.find((c) => existsSync(c));
   if (!binary) return { ok: false, reason: `no native binary ${file} in ${dir}` };
