@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import relayPackage from '../package.json' with { type: 'json' };
 import { type CliIo, main } from './cli.js';
 import { matchOperatorKey } from './operator-key.js';
 import { cleanupAfterEach, operator, visitor } from './test-relay.js';
@@ -130,5 +131,12 @@ describe('conduit-relay', () => {
     expect((await main(['--help'], help.io)).code).toBe(0);
     expect(help.stdout()).toContain('--transport uws|ws');
     expect((await main(['--nope'], io().io)).code).toBe(2);
+  });
+
+  it('13: prints the version of the relay package with --version', async () => {
+    const t = io();
+    expect((await main(['--version'], t.io)).code).toBe(0);
+    expect(t.stdout()).toBe(`${relayPackage.version}\n`);
+    expect(relayPackage.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

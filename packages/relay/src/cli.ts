@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { createRelayDispatcher } from './mail-dispatcher.js';
 import { generateOperatorKey, hashOperatorKey } from './operator-key.js';
 import { type Relay, startRelay } from './relay.js';
+import { relayVersion } from './version.js';
 
 // `conduit-relay`: the command line (DESIGN.md "Running the relay"). `main` is exported so
 // that tests run it in-process; the bottom of the file runs it when executed as a program.
@@ -39,6 +40,7 @@ Options:
   --dev                 development: the log mail transport prints message content
   (SIGHUP reloads --config: operator keys, origins, canned responses, mail recipients)
   --help                this text
+  --version             print the relay's version
 
 Commands:
   key                   print a new operator key and the config line with its hash
@@ -107,6 +109,10 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
   const { values, positionals } = parsed;
   if (values.help) {
     write(io.stdout, USAGE);
+    return { code: 0 };
+  }
+  if (values.version) {
+    write(io.stdout, `${relayVersion()}\n`);
     return { code: 0 };
   }
   if (positionals[0] === 'key') {
@@ -226,6 +232,7 @@ function parse(argv: string[]) {
       transport: { type: 'string' },
       dev: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
   });
 }

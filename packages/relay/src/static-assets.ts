@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { type AssetFiles, dirFiles, seaFiles } from './asset-files.js';
+import { runningSea, type SeaAssets } from './sea.js';
 import { textReply } from './transport/http-text.js';
 import type { HttpReply, HttpRequest } from './transport/transport.js';
 
 // The files the relay serves: the widget's script-tag bundle, the operator console, and the
 // demo pages. Each comes from a built package; when it is not built, a 404 says how to build it.
+// In the single-file binary they come from its SEA assets `widget/…`, `console/…`, `demo/…`.
 
 /** Directories the assets are read from. */
 export interface AssetDirs {
@@ -70,13 +72,29 @@ export function packageDir(name: string): string | undefined {
   return undefined;
 }
 
-function defaults(dirs: AssetDirs) {
-  const widget = packageDir('@conduit-chat/widget');
-  const consolePkg = packageDir('@conduit-chat/console');
+/** SEA asset prefixes of the files the binary embeds (scripts/build-binary.mjs writes them). */
+export const SEA_ASSET_PREFIX = { widget: 'widget', console: 'console', demo: 'demo' } as const;
+
+function sources(dirs: AssetDirs, sea: SeaAssets | undefined) {
+  const dir = (given: string | undefined, fallback: () => string | undefined) => {
+    const path = given ?? fallback();
+    return path ? dirFiles(path) : undefined;
+  };
+  // A directory given by the caller wins; a binary has no package directories to fall back on.
+  const pick = (given: string | undefined, prefix: string, fallback: () => string | undefined) =>
+    given === undefined && sea ? seaFiles(sea, prefix) : dir(given, fallback);
   return {
-    widgetDir: dirs.widgetDir ?? (widget ? join(widget, 'dist') : undefined),
-    consoleDir: dirs.consoleDir ?? (consolePkg ? join(consolePkg, 'dist') : undefined),
-    demoDir: dirs.demoDir ?? fileURLToPath(new URL('../demo/', import.meta.url)),
+    widget: pick(dirs.widgetDir, SEA_ASSET_PREFIX.widget, () => {
+      const widget = packageDir('@conduit-chat/widget');
+      return widget ? join(widget, 'dist') : undefined;
+    }),
+    console: pick(dirs.consoleDir, SEA_ASSET_PREFIX.console, () => {
+      const consolePkg = packageDir('@conduit-chat/console');
+      return consolePkg ? join(consolePkg, 'dist') : undefined;
+    }),
+    demo: pick(dirs.demoDir, SEA_ASSET_PREFIX.demo, () =>
+      fileURLToPath(new URL('../demo/', import.meta.url)),
+    ),
   };
 }
 
@@ -88,9 +106,9 @@ interface Bundle {
 }
 
 /** Compresses once (at startup or first request), serves many times. */
-function loadBundle(file: string): Bundle | null {
-  if (!existsSync(file)) return null;
-  const body = readFileSync(file);
+function loadBundle(files: AssetFiles | undefined, rel: string): Bundle | null {
+  const body = files?.readSync(rel);
+  if (!body) return null;
   return {
     body,
     gzip: gzipSync(body, { level: 9 }),
@@ -112,32 +130,26 @@ export function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
   return null;
 }
 
-/** Resolves `rel` inside `root`; null for anything that would leave it (path traversal). */
-export function safeJoin(root: string, rel: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rel);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const base = resolve(root);
-  const full = resolve(base, `.${decoded.startsWith('/') ? '' : '/'}${decoded}`);
-  return full === base || full.startsWith(base + sep) ? full : null;
-}
+export { safeJoin } from './asset-files.js';
 
 /** Serves `/widget.js`, `/widget/app.js`, `/widget/locales/<code>.js`, `/console/…` and (demo mode) `/demo/…`; null for other paths. */
-export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) {
-  const { widgetDir, consoleDir, demoDir } = defaults(dirs);
-  const widgetFile = widgetDir ? join(widgetDir, 'widget.js') : null;
-  let widget = widgetFile ? loadBundle(widgetFile) : null;
+export function createStaticAssets(
+  dirs: AssetDirs,
+  options: { demo: boolean; sea?: SeaAssets | undefined },
+) {
+  const {
+    widget: widgetFiles,
+    console: consoleFiles,
+    demo: demoFiles,
+  } = sources(dirs, 'sea' in options ? options.sea : runningSea());
+  let widget = loadBundle(widgetFiles, 'widget.js');
   // The app and the language files, compressed on first request; only names found on disk
   // are kept (so at most one entry per file in `locales/`, plus the app).
   const files = new Map<string, Bundle>();
 
   function serveWidget(req: HttpRequest): HttpReply {
     // Built after the relay started (e.g. `npm start` building in parallel): pick it up.
-    if (!widget && widgetFile) widget = loadBundle(widgetFile);
+    if (!widget) widget = loadBundle(widgetFiles, 'widget.js');
     if (!widget) {
       return textReply(404, 'widget not built: run npm run build -w @conduit-chat/widget');
     }
@@ -147,8 +159,8 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
   /** A file under the widget directory (`app.js`, `locales/<code>.js`), by a name already checked. */
   function serveWidgetFile(req: HttpRequest, rel: string): HttpReply {
     let bundle = files.get(rel);
-    if (!bundle && widgetDir) {
-      bundle = loadBundle(join(widgetDir, rel)) ?? undefined;
+    if (!bundle) {
+      bundle = loadBundle(widgetFiles, rel) ?? undefined;
       if (bundle) files.set(rel, bundle);
     }
     return bundle ? bundleReply(req, bundle) : textReply(404, 'not found');
@@ -171,17 +183,16 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
   }
 
   async function serveFile(
-    root: string,
+    files: AssetFiles,
     rel: string,
     extra: Record<string, string>,
     notBuilt: string,
   ): Promise<HttpReply> {
-    if (!existsSync(join(root, 'index.html'))) return textReply(404, notBuilt, extra);
-    const file = safeJoin(root, rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel);
-    if (!file || !existsSync(file) || !statSync(file).isFile()) {
-      return textReply(404, 'not found', extra);
-    }
-    const body = await readFile(file);
+    const index = await files.read('index.html');
+    if (!index) return textReply(404, notBuilt, extra);
+    const file = rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel;
+    const body = file === 'index.html' ? index : await files.read(file);
+    if (!body) return textReply(404, 'not found', extra);
     const hashed = /[.-][A-Za-z0-9_-]{8,}\.(js|css|woff2|svg|png)$/.test(file);
     return {
       status: 200,
@@ -208,13 +219,13 @@ export function createStaticAssets(dirs: AssetDirs, options: { demo: boolean }) 
         return { status: 301, headers: { location: `${req.path}/` } };
       }
       if (req.path.startsWith('/console/')) {
-        if (!consoleDir) {
+        if (!consoleFiles) {
           return textReply(404, CONSOLE_NOT_BUILT, CONSOLE_HEADERS);
         }
-        return serveFile(consoleDir, req.path.slice(9), CONSOLE_HEADERS, CONSOLE_NOT_BUILT);
+        return serveFile(consoleFiles, req.path.slice(9), CONSOLE_HEADERS, CONSOLE_NOT_BUILT);
       }
-      if (options.demo && req.path.startsWith('/demo/')) {
-        return serveFile(demoDir, req.path.slice(6), {}, 'demo pages missing');
+      if (options.demo && req.path.startsWith('/demo/') && demoFiles) {
+        return serveFile(demoFiles, req.path.slice(6), {}, 'demo pages missing');
       }
       return null;
     },

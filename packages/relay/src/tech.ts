@@ -3,6 +3,7 @@ import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
 import { cleanLine } from '@conduit-chat/protocol';
 import Bowser from 'bowser';
 import maxmind, { Reader, type Response } from 'maxmind';
+import { loadSea, type SeaAssets } from './sea.js';
 
 /** Longest User-Agent parsed; the rest is cut first (real UAs are < 300 chars, junk can be 64 KB). */
 export const UA_MAX_CHARS = 512;
@@ -284,20 +285,6 @@ export function countryDbPath(): string {
 
 /** Name of the country database asset in a single-file binary (`node:sea`). */
 export const SEA_COUNTRY_ASSET = 'country.mmdb';
-
-/** The part of `node:sea` (Node ≥ 20.12) used here. */
-export interface SeaAssets {
-  isSea(): boolean;
-  getRawAsset(key: string): ArrayBuffer;
-}
-
-function loadSea(): SeaAssets | undefined {
-  try {
-    return createRequire(import.meta.url)('node:sea') as SeaAssets;
-  } catch {
-    return undefined; // Node < 20.12 has no node:sea, and so no single-file binary either.
-  }
-}
 
 /**
  * Where the embedded country database comes from: the `country.mmdb` asset inside a single-file

@@ -310,7 +310,10 @@ export function transportContract(name: string, factory: Factory): void {
         socket.write(request);
         const chunks: Buffer[] = [];
         socket.on('data', (c: Buffer) => chunks.push(c));
-        await once(socket, 'close');
+        // Not `once(socket, 'close')`: it rejects on 'error', and a server that answers and
+        // closes while the request is still being written makes the client see ECONNRESET
+        // (node:http does so from Node 24 on).
+        await new Promise((closed) => socket.once('close', closed));
         const head = Buffer.concat(chunks).toString().split('\r\n')[0] ?? '';
         expect(head === '' || /^HTTP\/1\.1 4\d\d/.test(head)).toBe(true);
       }
