@@ -13,6 +13,9 @@ export interface CommandIo {
   stderr: Writable;
 }
 
+/** The key hash the examples use as a placeholder: the hash of no key, so it lets nobody in. */
+export const PLACEHOLDER_KEY = `sha256:${'0'.repeat(64)}`;
+
 /** Operator id and name of `key` when `--id` / `--name` are not given. */
 export const DEFAULT_OPERATOR = { id: 'operator', name: 'Operator' } as const;
 
@@ -60,7 +63,8 @@ export function schemaCommand(io: CommandIo): number {
 /**
  * `conduit-relay check --config FILE`: validates the file as the relay would load it (with the
  * `CONDUIT_*` environment applied) without starting anything. Valid: one summary line on stdout,
- * exit 0. Invalid or unreadable: every issue as `path: message` on stderr, exit 1.
+ * exit 0, plus a warning on stderr for each placeholder key left from an example. Invalid or
+ * unreadable: every issue as `path: message` on stderr, exit 1.
  */
 export function checkCommand(file: string | undefined, env: ConfigEnv, io: CommandIo): number {
   if (!file) {
@@ -70,6 +74,15 @@ export function checkCommand(file: string | undefined, env: ConfigEnv, io: Comma
   try {
     const config = loadConfigFile(file, env);
     const operators = config.sites.reduce((n, site) => n + site.operators.length, 0);
+    config.sites.forEach((site, i) => {
+      site.operators.forEach((op, j) => {
+        if (op.key !== PLACEHOLDER_KEY) return;
+        io.stderr.write(
+          `warning: sites.${i}.operators.${j}.key: a placeholder that matches no key ` +
+            `(conduit-relay key --id ${op.id} --name ${JSON.stringify(op.name)} makes one)\n`,
+        );
+      });
+    });
     io.stdout.write(
       `${file}: valid (${config.sites.length} site(s), ${operators} operator(s), ` +
         `mail: ${config.mail.transport}, listens on ${config.host}:${config.port}` +

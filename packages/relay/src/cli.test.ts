@@ -164,13 +164,19 @@ describe('conduit-relay commands that start nothing', () => {
     expect((await main(['--id', 'ada'], io().io)).code).toBe(2);
   });
 
-  it('13.5: check --config validates without starting, exit 0 with a summary', async () => {
+  it('13.5: check --config validates without starting, exit 0 with a summary and a warning per placeholder key', async () => {
     const t = io();
     const result = await main(['check', '--config', selfHost], t.io);
     expect(result).toEqual({ code: 0 });
     expect(t.stdout()).toBe(
       `${selfHost}: valid (2 site(s), 3 operator(s), mail: smtp, listens on 0.0.0.0:443 with TLS)\n`,
     );
+    // The example's operators carry the all-zero placeholder hash.
+    expect(t.stderr().trim().split('\n')).toEqual([
+      'warning: sites.0.operators.0.key: a placeholder that matches no key (conduit-relay key --id ada --name "Ada" makes one)',
+      'warning: sites.0.operators.1.key: a placeholder that matches no key (conduit-relay key --id grace --name "Grace" makes one)',
+      'warning: sites.1.operators.0.key: a placeholder that matches no key (conduit-relay key --id hank --name "Hank" makes one)',
+    ]);
   });
 
   it('13.5: check prints every issue as path: message and exits 1; without --config it exits 2', async () => {
