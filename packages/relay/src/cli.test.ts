@@ -2,9 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import relayPackage from '../package.json' with { type: 'json' };
 import { type CliIo, main } from './cli.js';
+import { parseConfig } from './config.js';
+import { configJsonSchema } from './config-json-schema.js';
 import { matchOperatorKey } from './operator-key.js';
 import { cleanupAfterEach, operator, visitor } from './test-relay.js';
 
@@ -138,5 +141,85 @@ describe('conduit-relay', () => {
     expect((await main(['--version'], t.io)).code).toBe(0);
     expect(t.stdout()).toBe(`${relayPackage.version}\n`);
     expect(relayPackage.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('conduit-relay commands that start nothing', () => {
+  const cleanups = cleanupAfterEach();
+  const selfHost = fileURLToPath(
+    new URL('../../../examples/self-host/conduit.json', import.meta.url),
+  );
+
+  it('13.5: key --id --name prints a key and a sites[].operators entry the relay accepts', async () => {
+    const t = io();
+    expect((await main(['key', '--id', 'grace', '--name', 'Grace Hopper'], t.io)).code).toBe(0);
+    const key = /\n {2}(ck_\S+)\n/.exec(t.stdout())?.[1] ?? '';
+    const entry = JSON.parse(/\n {2}(\{.*\})\n/.exec(t.stdout())?.[1] ?? '{}');
+    expect(entry).toEqual({ id: 'grace', name: 'Grace Hopper', key: expect.any(String) });
+    expect(matchOperatorKey(key, [entry.key])).toBe(0);
+    const config = parseConfig({
+      sites: [{ id: 'acme', name: 'Acme', origins: ['https://acme.example'], operators: [entry] }],
+    });
+    expect(config.sites[0]?.operators).toEqual([entry]);
+  });
+
+  it('13.5: key refuses an id or name the config would refuse, naming the option', async () => {
+    const t = io();
+    expect((await main(['key', '--id', 'a b', '--name', ' '], t.io)).code).toBe(2);
+    expect(t.stderr()).toContain('--id: must be letters, digits, _ or -');
+    expect(t.stderr()).toMatch(/--name: /);
+    expect(t.stdout()).toBe('');
+    expect((await main(['--id', 'ada'], io().io)).code).toBe(2);
+  });
+
+  it('13.5: check --config validates without starting, exit 0 with a summary and a warning per placeholder key', async () => {
+    const t = io();
+    const result = await main(['check', '--config', selfHost], t.io);
+    expect(result).toEqual({ code: 0 });
+    expect(t.stdout()).toBe(
+      `${selfHost}: valid (2 site(s), 3 operator(s), mail: smtp, listens on 0.0.0.0:443 with TLS)\n`,
+    );
+    // The example's operators carry the all-zero placeholder hash.
+    expect(t.stderr().trim().split('\n')).toEqual([
+      'warning: sites.0.operators.0.key: a placeholder that matches no key (conduit-relay key --id ada --name "Ada" makes one)',
+      'warning: sites.0.operators.1.key: a placeholder that matches no key (conduit-relay key --id grace --name "Grace" makes one)',
+      'warning: sites.1.operators.0.key: a placeholder that matches no key (conduit-relay key --id hank --name "Hank" makes one)',
+    ]);
+  });
+
+  it('13.5: check prints every issue as path: message and exits 1; without --config it exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true }));
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 'eighty',
+        sites: [{ id: 'a b', name: 'A', origins: ['https://a.example/'], transcripts: { to: [] } }],
+      }),
+    );
+    const t = io();
+    expect((await main(['check', '--config', file], t.io)).code).toBe(1);
+    const lines = t.stderr().trim().split('\n').slice(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^port: /),
+      'sites.0.id: must be letters, digits, _ or -',
+      expect.stringMatching(/^sites\.0\.origins\.0: must be an exact origin/),
+      expect.stringMatching(/^sites\.0\.transcripts\.to: /),
+    ]);
+    expect(t.stdout()).toBe('');
+    const missing = io();
+    expect((await main(['check', '--config', join(dir, 'nope.json')], missing.io)).code).toBe(1);
+    expect(missing.stderr()).toContain('cannot read');
+    expect((await main(['check'], io().io)).code).toBe(2);
+  });
+
+  it('13.5: schema prints the JSON Schema of the config file', async () => {
+    const t = io();
+    expect((await main(['schema'], t.io)).code).toBe(0);
+    const schema = JSON.parse(t.stdout());
+    expect(schema).toEqual(configJsonSchema());
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.properties.sites.items.required).toEqual(['id', 'name', 'origins']);
   });
 });

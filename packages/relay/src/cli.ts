@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Dispatcher } from '@conduit-chat/mail';
+import { checkCommand, keyCommand, schemaCommand } from './cli-commands.js';
 import {
   applyEnv,
   type ConfigEnv,
@@ -15,7 +16,6 @@ import { demoConfig } from './demo-config.js';
 import { RelayError } from './errors.js';
 import { createLogger } from './logger.js';
 import { createRelayDispatcher } from './mail-dispatcher.js';
-import { generateOperatorKey, hashOperatorKey } from './operator-key.js';
 import { type Relay, startRelay } from './relay.js';
 import { relayVersion } from './version.js';
 
@@ -27,7 +27,9 @@ export const EXIT_MAIL_DROPPED = 3;
 
 /** Usage text of `conduit-relay --help`. */
 export const USAGE = `Usage: conduit-relay [options]
-       conduit-relay key
+       conduit-relay key [--id ID] [--name NAME]
+       conduit-relay check --config FILE
+       conduit-relay schema
 
 Runs the Conduit relay. Without --config it runs the embedded demo (site "demo", a fresh
 operator key printed at start, mail to the log, demo page at /demo/).
@@ -43,7 +45,11 @@ Options:
   --version             print the relay's version
 
 Commands:
-  key                   print a new operator key and the config line with its hash
+  key                   print a new operator key and its sites[].operators entry (with
+                        --id and --name; the config keeps only the key's hash)
+  check                 validate --config FILE and print every issue as path: message
+                        (exit 0 when valid, 1 when not); starts nothing
+  schema                print the JSON Schema of the config file
 
 Environment: CONDUIT_PORT, CONDUIT_HOST, CONDUIT_SMTP_URL, CONDUIT_REDIS_URL.
 
@@ -115,14 +121,16 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
     write(io.stdout, `${relayVersion()}\n`);
     return { code: 0 };
   }
-  if (positionals[0] === 'key') {
-    const key = generateOperatorKey();
-    write(
-      io.stdout,
-      `Operator key (give it to the operator; it is shown only now):\n  ${key}\n` +
-        `Config line (sites[].operators[]):\n  { "id": "ada", "name": "Ada", "key": "${hashOperatorKey(key)}" }\n`,
-    );
-    return { code: 0 };
+  if (positionals.length > 1) {
+    write(io.stderr, `unexpected argument: ${positionals[1]}\n\n${USAGE}`);
+    return { code: 2 };
+  }
+  if (positionals[0] === 'key') return { code: keyCommand(values, io) };
+  if (positionals[0] === 'schema') return { code: schemaCommand(io) };
+  if (positionals[0] === 'check') return { code: checkCommand(values.config, io.env, io) };
+  if (values.id !== undefined || values.name !== undefined) {
+    write(io.stderr, `--id and --name belong to the key command\n\n${USAGE}`);
+    return { code: 2 };
   }
   if (positionals.length > 0) {
     write(io.stderr, `unknown command: ${positionals[0]}\n\n${USAGE}`);
@@ -231,6 +239,8 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       transport: { type: 'string' },
       dev: { type: 'boolean' },
+      id: { type: 'string' },
+      name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

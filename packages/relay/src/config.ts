@@ -205,7 +205,9 @@ export function loadConfigFile(file: string, env: ConfigEnv = process.env): Rela
   }
   if (!isRecord(raw))
     throw new RelayError('config_invalid', 'invalid configuration:\n(root): must be an object');
-  return parseConfig(applyEnv(raw, env));
+  // `$schema` only tells an editor where the JSON Schema is (config-json-schema.ts).
+  const { $schema: _schema, ...settings } = raw;
+  return parseConfig(applyEnv(settings, env));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
