@@ -7,6 +7,7 @@ describe('errors', () => {
       'config_invalid',
       'config_unreadable',
       'listen_failed',
+      'port_in_use',
       'transport_unavailable',
     ]);
   });

@@ -181,7 +181,15 @@ export async function startRelay(
     port = await transport.listen(config.host, config.port);
   } catch (error) {
     await transport.close();
-    throw new RelayError('listen_failed', `cannot listen on ${config.host}:${config.port}`, error);
+    const where = `${config.host}:${config.port}`;
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') {
+      throw new RelayError(
+        'port_in_use',
+        `port_in_use: ${where} is already in use (another relay or program listens there)`,
+        error,
+      );
+    }
+    throw new RelayError('listen_failed', `listen_failed: cannot listen on ${where}`, error);
   }
   if (config.demo) {
     const demo = origins.get('demo');
