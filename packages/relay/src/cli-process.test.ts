@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { TRANSPORTS, testConfig } from './test-relay.js';
+import { KEY, operator, TestClient, TRANSPORTS, testConfig } from './test-relay.js';
 
 // `conduit-relay` as an operator runs it: a process of its own (the CLI from source), its
 // exit code, its stderr and its log lines.
@@ -72,6 +72,55 @@ function configFile(name: string, config: object): string {
   writeFileSync(file, JSON.stringify(config));
   return file;
 }
+
+describe('conduit-relay process: SIGHUP', () => {
+  it('12.5: refuses a reloaded config with a misspelled key and keeps the running one', async () => {
+    const port = await freePort();
+    const config = { ...testConfig('uws'), port };
+    const file = configFile('reload.json', config);
+    const relay = relayProcess(['--config', file]);
+    await listening(relay);
+    // The new file would revoke Ada's key, but misspells a key: none of it may apply.
+    const [acme, other] = config.sites;
+    if (!acme || !other) throw new Error('no sites');
+    const { transcripts, ...rest } = acme;
+    const bad = {
+      ...config,
+      sites: [
+        { ...rest, trancripts: transcripts, operators: (acme.operators ?? []).slice(1) },
+        other,
+      ],
+    };
+    writeFileSync(file, JSON.stringify(bad));
+    relay.child.kill('SIGHUP');
+    for (let i = 0; i < 500 && !relay.output().includes('reload failed'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(relay.output()).toContain(
+      'sites.0.trancripts: unknown key, did you mean "transcripts"?',
+    );
+    expect(relay.output()).not.toContain('config reloaded');
+    const ada = await operator(`ws://127.0.0.1:${port}/v1/operator?site=acme`, KEY);
+    expect(ada.ready.operator).toMatchObject({ id: 'ada' });
+    await ada.client.close();
+    // The corrected file applies: Ada's key is gone now.
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...bad,
+        sites: [{ ...bad.sites[0], trancripts: undefined, transcripts }, other],
+      }),
+    );
+    relay.child.kill('SIGHUP');
+    for (let i = 0; i < 500 && !relay.output().includes('config reloaded'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const refused = new TestClient(`ws://127.0.0.1:${port}/v1/operator?site=acme`);
+    await refused.opened();
+    refused.send({ t: 'auth', v: 1, key: KEY });
+    expect((await refused.closed).code).toBe(4001);
+  }, 60_000);
+});
 
 describe.each(TRANSPORTS)('conduit-relay process (%s)', (transport) => {
   it('12.3: a second relay on a busy port exits 1 with port_in_use naming host:port', async () => {

@@ -9,6 +9,7 @@ describe('errors', () => {
       'listen_failed',
       'port_in_use',
       'transport_unavailable',
+      'tls_invalid',
     ]);
   });
 

@@ -13,6 +13,7 @@ import { createRelayMetrics } from './relay-metrics.js';
 import type { SessionStoreStats } from './session-store.js';
 import { type AssetDirs, createStaticAssets } from './static-assets.js';
 import { createTechLookup, type TechLookup } from './tech.js';
+import { checkTlsFiles } from './tls-files.js';
 import { createTransport } from './transport/create-transport.js';
 import type { UwsLoad } from './transport/load-uws.js';
 import type { Transport, TransportName } from './transport/transport.js';
@@ -20,6 +21,22 @@ import { createUpgradeGate } from './upgrade-gate.js';
 import { visitorEndpoint } from './visitor-endpoint.js';
 
 // `startRelay`: wires config, transport, hub, endpoints, HTTP, metrics, mail and logs together.
+
+/** `createTransport`, with a TLS pair the server refuses (key not matching) as `tls_invalid`. */
+function createTransportFor<D>(...args: Parameters<typeof createTransport<D>>) {
+  try {
+    return createTransport<D>(...args);
+  } catch (error) {
+    const tls = args[2].tls;
+    if (!tls) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RelayError(
+      'tls_invalid',
+      `tls_invalid: the certificate ${tls.cert} and key ${tls.key} were refused (${reason})`,
+      error,
+    );
+  }
+}
 
 /** Optional collaborators of `startRelay`. */
 export interface RelayDeps {
@@ -122,7 +139,8 @@ export async function startRelay(
   });
 
   const endpoint = (conn: RelayConn) => (conn.data.role === 'visitor' ? visitors : operators);
-  const created = createTransport<ConnState>(
+  if (config.tls) checkTlsFiles(config.tls);
+  const created = createTransportFor(
     config.transport,
     {
       http,
