@@ -122,6 +122,26 @@ describe('conduit-relay process: SIGHUP', () => {
   }, 60_000);
 });
 
+describe('conduit-relay process: core dumps', () => {
+  it('12.6: warns at start when core dumps are on, and not when ulimit -c is 0', async () => {
+    const file = configFile('core.json', testConfig('uws'));
+    const on = relayProcess(['--config', file], 'ulimit -c unlimited');
+    const off = relayProcess(['--config', file], 'ulimit -c 0');
+    await Promise.all([listening(on), listening(off)]);
+    const warning = (p: RelayProcess) =>
+      p
+        .output()
+        .split('\n')
+        .find((l) => l.includes('core dumps are enabled'));
+    expect(JSON.parse(warning(on) ?? '{}')).toMatchObject({
+      level: 40,
+      coreLimit: 'unlimited',
+      msg: expect.stringContaining('LimitCORE=0'),
+    });
+    expect(warning(off)).toBeUndefined();
+  }, 60_000);
+});
+
 describe.each(TRANSPORTS)('conduit-relay process (%s)', (transport) => {
   it('12.3: a second relay on a busy port exits 1 with port_in_use naming host:port', async () => {
     const port = await freePort();

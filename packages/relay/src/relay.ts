@@ -3,6 +3,7 @@ import { CLOSE_CODES, LIMITS } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.js';
 import { applyReload, type ReloadResult } from './config-reload.js';
+import { coreDumpsEnabled, readCoreLimit } from './core-limit.js';
 import { RelayError } from './errors.js';
 import { createHttpRoutes } from './http-routes.js';
 import { type ConnState, createHub, HARD_BACKPRESSURE_EXTRA, type RelayConn } from './hub.js';
@@ -221,6 +222,14 @@ export async function startRelay(
     logger.warn(
       { host: config.host },
       'serving a non-loopback address without TLS: put a TLS proxy in front',
+    );
+  }
+  const coreLimit = readCoreLimit();
+  if (coreDumpsEnabled(coreLimit)) {
+    logger.warn(
+      { coreLimit },
+      'core dumps are enabled: a crash could write live chats to disk; start the relay with ' +
+        '`ulimit -c 0` (systemd: LimitCORE=0)',
     );
   }
   if (config.cluster.redisUrl) {
