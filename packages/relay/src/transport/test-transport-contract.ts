@@ -307,6 +307,34 @@ export function transportContract(name: string, factory: Factory): void {
       expect(events.messages).toEqual([]);
     });
 
+    it('12.8a: closes an upgrade whose head trickles in once the header timeout is over', async () => {
+      // ws takes the configured timeout; uWS has its own 10 s (`headersTimeoutMs` says which).
+      const { port, events } = await start(undefined, { ...OPTIONS, headersTimeoutMs: 300 });
+      const timeout = transport?.headersTimeoutMs ?? 0;
+      const head =
+        'GET /x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+        `X-Pad: ${'a'.repeat(300)}\r\n\r\n`;
+      const socket = connect(port, '127.0.0.1');
+      clients.push(socket);
+      socket.on('error', () => {});
+      socket.resume();
+      await once(socket, 'connect');
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+      });
+      // A byte every tenth of the timeout: the whole head would take over 40 timeouts.
+      let sent = 0;
+      while (!closed && sent < head.length) {
+        socket.write(head.slice(sent, ++sent));
+        await new Promise((r) => setTimeout(r, timeout / 10));
+      }
+      expect(closed).toBe(true);
+      expect(sent).toBeLessThan(head.length / 5);
+      expect(events.opened).toHaveLength(0);
+    }, 30_000);
+
     it('B13: refuses header abuse at upgrade quickly and keeps serving', async () => {
       const { port, base, events } = await start();
       const huge = `GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`;

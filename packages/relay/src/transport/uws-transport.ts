@@ -87,6 +87,12 @@ class UwsConn<D> implements Conn<D>, Flushable {
   }
 }
 
+/**
+ * uWS closes a connection whose request head is not complete after HTTP_IDLE_TIMEOUT_S (10 s,
+ * compiled in; trickled bytes do not reset it), so `options.headersTimeoutMs` cannot apply.
+ */
+export const UWS_HEADERS_TIMEOUT_MS = 10_000;
+
 /** uWS's LIBUS_LISTEN_EXCLUSIVE_PORT listen option (no SO_REUSEPORT), in uWS since v20.x. */
 const EXCLUSIVE_PORT = 1;
 
@@ -266,6 +272,7 @@ export function createUwsTransport<D>(
 
   return {
     name: 'uws',
+    headersTimeoutMs: UWS_HEADERS_TIMEOUT_MS,
     listen(host, port) {
       return new Promise((resolve, reject) => {
         // uWS sets SO_REUSEPORT by default: a second relay on a busy port would "listen" and
