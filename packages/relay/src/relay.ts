@@ -100,6 +100,8 @@ export async function startRelay(
   deps: RelayDeps = {},
 ): Promise<Relay> {
   const config = parseConfig(input);
+  // Before anything is built, so that a bad file leaves nothing open behind it.
+  if (config.tls) checkTlsFiles(config.tls);
   const logger = deps.logger ?? createLogger();
   const ownDispatcher = deps.dispatcher ? null : createRelayDispatcher(config, logger);
   const dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
@@ -140,7 +142,6 @@ export async function startRelay(
   });
 
   const endpoint = (conn: RelayConn) => (conn.data.role === 'visitor' ? visitors : operators);
-  if (config.tls) checkTlsFiles(config.tls);
   const created = createTransportFor(
     config.transport,
     {
