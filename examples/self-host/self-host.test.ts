@@ -57,6 +57,12 @@ describe('examples/self-host configs', () => {
     );
   });
 
+  it('12.6: the systemd unit turns core dumps off (LimitCORE=0)', () => {
+    const unit = readFileSync(here('conduit-relay.service'), 'utf8');
+    const service = unit.slice(unit.indexOf('[Service]'), unit.indexOf('[Install]'));
+    expect(service.split('\n').filter((l) => l.startsWith('LimitCORE='))).toEqual(['LimitCORE=0']);
+  });
+
   it('refuses the config with every issue listed when a site origin has a path', () => {
     const raw = JSON.parse(readFileSync(here('conduit.json'), 'utf8'));
     raw.sites[1].origins = ['https://shop.globex.example/'];

@@ -116,6 +116,35 @@ describe('conduit-relay', () => {
     expect(t2.stderr()).toContain('cannot read');
   });
 
+  it('12.5: refuses a misspelled key and a bad CONDUIT_PORT at start, naming each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true }));
+    const file = join(dir, 'typo.json');
+    const site = { id: 'acme', name: 'Acme', origins: ['https://acme.example'] };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        host: '127.0.0.1',
+        port: 0,
+        TLS: { cert: '/etc/conduit/cert.pem', key: '/etc/conduit/key.pem' },
+        sites: [{ ...site, trancripts: { to: ['support@acme.example'] } }],
+      }),
+    );
+    const t = io();
+    expect((await main(['--config', file], t.io)).code).toBe(1);
+    expect(t.stderr()).toContain('TLS: unknown key, did you mean "tls"?');
+    expect(t.stderr()).toContain('sites.0.trancripts: unknown key, did you mean "transcripts"?');
+    writeFileSync(file, JSON.stringify({ host: '127.0.0.1', sites: [site] }));
+    const env = io({ CONDUIT_PORT: 'abc' });
+    expect((await main(['--config', file], env.io)).code).toBe(1);
+    expect(env.stderr()).toMatch(/\nCONDUIT_PORT: /);
+    // A flag overrides the variable, and is named itself when it is the bad value.
+    const flag = io({ CONDUIT_PORT: 'abc' });
+    expect((await main(['--config', file, '--port', 'x'], flag.io)).code).toBe(1);
+    expect(flag.stderr()).toMatch(/\n--port: /);
+    expect(flag.stderr()).not.toContain('CONDUIT_PORT');
+  });
+
   it('applies env overrides to a config file and prints help', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
     cleanups.push(async () => rmSync(dir, { recursive: true }));

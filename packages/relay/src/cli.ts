@@ -8,10 +8,12 @@ import { checkCommand, keyCommand, schemaCommand } from './cli-commands.js';
 import {
   applyEnv,
   type ConfigEnv,
-  loadConfigFile,
+  envSources,
   parseConfig,
   type RelayConfig,
+  readConfigFile,
 } from './config.js';
+import type { EnvSources } from './config-issues.js';
 import { demoConfig } from './demo-config.js';
 import { RelayError } from './errors.js';
 import { createLogger } from './logger.js';
@@ -85,21 +87,33 @@ function resolveConfig(
   env: ConfigEnv,
 ): { config: RelayConfig; demoKey?: string } {
   const cli: Record<string, unknown> = {};
-  if (values.port !== undefined) cli.port = Number(values.port);
-  if (values.host !== undefined) cli.host = values.host;
-  if (values.transport !== undefined) cli.transport = values.transport;
+  // An error names where the value came from: the flag, else the variable, else the file path.
+  const flags: EnvSources = {};
+  if (values.port !== undefined) {
+    cli.port = Number(values.port);
+    flags.port = '--port';
+  }
+  if (values.host !== undefined) {
+    cli.host = values.host;
+    flags.host = '--host';
+  }
+  if (values.transport !== undefined) {
+    cli.transport = values.transport;
+    flags.transport = '--transport';
+  }
   if (values.dev) cli.dev = true;
   if (values.config) {
-    const fromFile = loadConfigFile(values.config, env);
-    return { config: parseConfig({ ...fromFile, ...cli }) };
+    const raw = applyEnv(readConfigFile(values.config), env);
+    return { config: parseConfig({ ...raw, ...cli }, { ...envSources(env), ...flags }) };
   }
   const port = Number(values.port ?? env.CONDUIT_PORT ?? 8080);
   const demo = demoConfig(Number.isFinite(port) ? port : 8080);
-  const raw = applyEnv(demo.config as Record<string, unknown>, {
-    ...env,
-    CONDUIT_SMTP_URL: undefined,
-  });
-  return { config: parseConfig({ ...raw, ...cli }), demoKey: demo.operatorKey };
+  const demoEnv = { ...env, CONDUIT_SMTP_URL: undefined };
+  const raw = applyEnv(demo.config as Record<string, unknown>, demoEnv);
+  return {
+    config: parseConfig({ ...raw, ...cli }, { ...envSources(demoEnv), ...flags }),
+    demoKey: demo.operatorKey,
+  };
 }
 
 /** Runs the CLI with `argv` (without node and script). */
@@ -219,7 +233,7 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
       } catch (error) {
         logger.error(
           { code: error instanceof RelayError ? error.code : 'unknown' },
-          'reload failed',
+          'reload failed: the running configuration is unchanged',
         );
         if (error instanceof RelayError) write(io.stderr, `conduit-relay: ${error.message}\n`);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEnv, parseConfig } from './config.js';
+import { applyEnv, envSources, parseConfig } from './config.js';
 import { RelayError } from './errors.js';
 
 const site = { id: 'acme', name: 'Acme', origins: ['https://acme.example'] };
@@ -111,6 +111,78 @@ describe('parseConfig', () => {
     ).not.toEqual([]);
   });
 });
+
+describe('strict config (issue #12 item 5)', () => {
+  it('12.5: refuses a misspelled key with its path and the nearest known key', () => {
+    // Each of these used to start a relay with the feature silently off.
+    expect(
+      issues({
+        TLS: { cert: '/etc/c.pem', key: '/etc/k.pem' },
+        sites: [{ ...site, trancripts: { to: ['support@acme.example'] } }],
+      }),
+    ).toEqual([
+      'sites.0.trancripts: unknown key, did you mean "transcripts"?',
+      'TLS: unknown key, did you mean "tls"?',
+    ]);
+    expect(
+      issues({
+        sites: [
+          {
+            ...site,
+            widget: { colour: '#123456' },
+            operators: [{ id: 'ada', name: 'Ada', key: `sha256:${'a'.repeat(64)}`, kee: 'x' }],
+            canned: [{ shortcut: 'hi', text: 'Hello', txet: 'x' }],
+            transcripts: { to: ['a@acme.example'], cc: ['b@acme.example'] },
+          },
+        ],
+        session: { graceMS: 1 },
+        limits: { bursts: 3 },
+        cluster: { redis: 'redis://127.0.0.1' },
+        zzzzzz: true,
+      }),
+    ).toEqual([
+      'sites.0.operators.0.kee: unknown key, did you mean "key"?',
+      'sites.0.transcripts.cc: unknown key',
+      'sites.0.widget.colour: unknown key, did you mean "color"?',
+      'sites.0.canned.0.txet: unknown key, did you mean "text"?',
+      'session.graceMS: unknown key, did you mean "graceMs"?',
+      'limits.bursts: unknown key, did you mean "burst"?',
+      'cluster.redis: unknown key, did you mean "redisUrl"?',
+      'zzzzzz: unknown key',
+    ]);
+  });
+
+  it('12.5: reports the closest branch of mail, not "invalid input"', () => {
+    const smtp = 'smtp://smtp.acme.example';
+    expect(issues({ sites: [site], mail: { smtp, form: 'Acme <chat@acme.example>' } })).toEqual([
+      'mail.form: unknown key, did you mean "from"?',
+    ]);
+    expect(issues({ sites: [site], mail: { transport: 'log', smtp } })).toEqual([
+      'mail.smtp: unknown key here (it belongs to another form of mail)',
+    ]);
+  });
+
+  it('12.5: names the environment variable a bad value came from', () => {
+    const env = { CONDUIT_PORT: 'abc', CONDUIT_SMTP_URL: 'http://smtp.acme.example' };
+    const found = issues2(applyEnv({ sites: [site] }, env), envSources(env));
+    expect(found).toEqual([
+      expect.stringMatching(/^CONDUIT_PORT: /),
+      expect.stringMatching(/^CONDUIT_SMTP_URL: /),
+    ]);
+    // The same value written in the file is reported by its path.
+    expect(issues({ sites: [site], port: 'abc' })).toEqual([expect.stringMatching(/^port: /)]);
+  });
+});
+
+function issues2(input: unknown, sources: Record<string, string>): string[] {
+  try {
+    parseConfig(input, sources);
+  } catch (error) {
+    if (error instanceof RelayError) return error.message.split('\n').slice(1);
+    throw error;
+  }
+  return [];
+}
 
 describe('applyEnv', () => {
   it('overrides port, host, SMTP URL and Redis URL from the environment', () => {

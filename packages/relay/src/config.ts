@@ -3,13 +3,15 @@ import { parseSender } from '@conduit-chat/mail';
 import { isEmail, LIMITS } from '@conduit-chat/protocol';
 import { relayReady, widgetSettings } from '@conduit-chat/protocol/schema';
 import { z } from 'zod';
+import { type EnvSources, formatIssues } from './config-issues.js';
 import { RelayError } from './errors.js';
 
 // The relay's configuration contract (DESIGN.md "Running the relay"): every field but `sites`
-// has a default; a file is validated with safeParse and every issue is reported.
+// has a default; a file is validated with safeParse and every issue is reported. Objects are
+// strict: a misspelled key (`trancripts`, `TLS`) would otherwise switch a feature off in silence.
 
 const email = z.string().refine(isEmail, 'must be a plain address like name@example.com');
-const recipients = z.object({ to: z.array(email).min(1).max(20) });
+const recipients = z.strictObject({ to: z.array(email).min(1).max(20) });
 const id = z
   .string()
   .min(1)
@@ -27,7 +29,7 @@ const origin = z.string().refine((value) => {
   }
 }, 'must be an exact origin like https://www.example.com (no path, no trailing slash)');
 
-const operator = z.object({
+const operator = z.strictObject({
   id,
   name: displayName,
   key: z
@@ -36,7 +38,7 @@ const operator = z.object({
 });
 
 const site = z
-  .object({
+  .strictObject({
     id,
     name: displayName,
     origins: z.array(origin).min(1),
@@ -49,8 +51,11 @@ const site = z
     /** Keep query strings of page URLs (they may carry personal data, so off by default). */
     keepQuery: z.boolean().default(false),
     preChat: z.enum(['off', 'optional', 'required']).default('off'),
-    widget: widgetSettings.pick({ color: true, position: true, greeting: true }).prefault({}),
-    canned: z.array(relayReady.shape.canned.element).max(200).default([]),
+    widget: widgetSettings
+      .pick({ color: true, position: true, greeting: true })
+      .strict()
+      .prefault({}),
+    canned: z.array(relayReady.shape.canned.element.strict()).max(200).default([]),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
@@ -63,8 +68,8 @@ const site = z
   });
 
 const mail = z.union([
-  z.object({ transport: z.literal('log') }),
-  z.object({
+  z.strictObject({ transport: z.literal('log') }),
+  z.strictObject({
     transport: z.literal('smtp').default('smtp'),
     from: z
       .string()
@@ -76,14 +81,14 @@ const mail = z.union([
 ]);
 
 /** Session limits (see README "Limits"). */
-const session = z.object({
+const session = z.strictObject({
   graceMs: z.number().int().min(0).max(3_600_000).default(10_000),
   historyCap: z.number().int().min(1).max(100_000).default(500),
   maxPerSite: z.number().int().min(1).default(1000),
 });
 
 /** Connection limits (see README "Limits"). */
-const limits = z.object({
+const limits = z.strictObject({
   handshakeTimeoutMs: z.number().int().min(10).default(10_000),
   idleTimeoutSec: z.number().min(0).max(960).default(60),
   connectionsPerAddress: z.number().int().min(1).default(20),
@@ -111,28 +116,28 @@ const limits = z.object({
 });
 
 /** Shutdown (see README "Limits"). */
-const shutdown = z.object({
+const shutdown = z.strictObject({
   /** How long shutdown waits for the mail queue; what is left then is dropped (exit code 3). */
   drainMs: z.number().int().min(0).default(10_000),
 });
 
 /** The relay configuration schema; `z.input` is what a file holds, `z.output` what runs. */
 export const configSchema = z
-  .object({
+  .strictObject({
     host: z.string().min(1).default('0.0.0.0'),
     port: z.number().int().min(0).max(65_535).default(8080),
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     transport: z.enum(['uws', 'ws']).default('uws'),
-    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
+    tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
     trustProxy: z.boolean().default(false),
     sites: z.array(site).min(1),
     mail: mail.prefault({ transport: 'log' }),
     session: session.prefault({}),
     limits: limits.prefault({}),
     shutdown: shutdown.prefault({}),
-    cluster: z.object({ redisUrl: z.url().optional() }).prefault({}),
+    cluster: z.strictObject({ redisUrl: z.url().optional() }).prefault({}),
     /** IP geolocation: the embedded country database always; a city mmdb file when given. */
-    geo: z.object({ cityDb: z.string().min(1).optional() }).prefault({}),
+    geo: z.strictObject({ cityDb: z.string().min(1).optional() }).prefault({}),
     /** Demo mode: serve /demo/ and allow the listening address as an origin of site `demo`. */
     demo: z.boolean().default(false),
     /** Development: the log mail transport prints content. */
@@ -155,13 +160,14 @@ export type RelayConfigInput = z.input<typeof configSchema>;
 /** One site of the configuration. */
 export type SiteConfig = RelayConfig['sites'][number];
 
-/** Validates `input`; throws `RelayError('config_invalid')` listing every issue as `path: message`. */
-export function parseConfig(input: unknown): RelayConfig {
+/**
+ * Validates `input`; throws `RelayError('config_invalid')` listing every issue as `path: message`
+ * (an unknown key with the nearest known one; a value from `sources` by its variable's name).
+ */
+export function parseConfig(input: unknown, sources: EnvSources = {}): RelayConfig {
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map(
-    (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
-  );
+  const lines = formatIssues(configSchema, result.error.issues, sources);
   throw new RelayError('config_invalid', `invalid configuration:\n${lines.join('\n')}`);
 }
 
@@ -171,6 +177,16 @@ export interface ConfigEnv {
   CONDUIT_HOST?: string | undefined;
   CONDUIT_SMTP_URL?: string | undefined;
   CONDUIT_REDIS_URL?: string | undefined;
+}
+
+/** Which config paths the set `CONDUIT_*` variables override, for error messages. */
+export function envSources(env: ConfigEnv): EnvSources {
+  const sources: EnvSources = {};
+  if (env.CONDUIT_PORT !== undefined && env.CONDUIT_PORT !== '') sources.port = 'CONDUIT_PORT';
+  if (env.CONDUIT_HOST) sources.host = 'CONDUIT_HOST';
+  if (env.CONDUIT_SMTP_URL) sources['mail.smtp'] = 'CONDUIT_SMTP_URL';
+  if (env.CONDUIT_REDIS_URL) sources['cluster.redisUrl'] = 'CONDUIT_REDIS_URL';
+  return sources;
 }
 
 /** Applies `CONDUIT_*` overrides to a raw config object (before validation). */
@@ -196,6 +212,11 @@ export function applyEnv(raw: Record<string, unknown>, env: ConfigEnv): Record<s
 
 /** Reads a JSON config file, applies env overrides and validates it. */
 export function loadConfigFile(file: string, env: ConfigEnv = process.env): RelayConfig {
+  return parseConfig(applyEnv(readConfigFile(file), env), envSources(env));
+}
+
+/** Reads a JSON config file as an object, unvalidated (`config_unreadable` when it cannot). */
+export function readConfigFile(file: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -207,7 +228,7 @@ export function loadConfigFile(file: string, env: ConfigEnv = process.env): Rela
     throw new RelayError('config_invalid', 'invalid configuration:\n(root): must be an object');
   // `$schema` only tells an editor where the JSON Schema is (config-json-schema.ts).
   const { $schema: _schema, ...settings } = raw;
-  return parseConfig(applyEnv(settings, env));
+  return settings;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,7 +7,9 @@ describe('errors', () => {
       'config_invalid',
       'config_unreadable',
       'listen_failed',
+      'port_in_use',
       'transport_unavailable',
+      'tls_invalid',
     ]);
   });
 

@@ -5,7 +5,9 @@ export const RELAY_ERROR_CODES = {
   config_invalid: 'The configuration failed validation.',
   config_unreadable: 'The configuration file could not be read or is not JSON.',
   listen_failed: 'The transport could not listen on the given host and port.',
+  port_in_use: 'Another process already listens on the given host and port.',
   transport_unavailable: 'The requested transport cannot run here.',
+  tls_invalid: 'A TLS certificate or key file is missing, unreadable, not PEM, or refused.',
 } as const;
 
 /** One of the relay's error codes. */

@@ -4,7 +4,7 @@ import type {
   TranscriptJob,
   TranscriptMessage,
 } from '@conduit-chat/mail';
-import type { EndReason } from '@conduit-chat/protocol';
+import { type EndReason, pageUrl } from '@conduit-chat/protocol';
 import { nanoid } from 'nanoid';
 import type { SiteConfig } from './config.js';
 import type { Session } from './session-store.js';
@@ -91,7 +91,11 @@ export function offlineJob(
     text: message.text,
     at,
   };
-  if (message.page) job.page = { url: message.page.url, title: message.page.title };
+  // Stripped here, where both paths meet: `POST /v1/offline` hands the page URL in as the
+  // browser sent it (issue #12 item 8), while the socket path's pages are stripped already.
+  if (message.page) {
+    job.page = { url: pageUrl(message.page.url, site.keepQuery), title: message.page.title };
+  }
   if (tech) job.tech = tech;
   return job;
 }

@@ -33,6 +33,11 @@ export interface Metrics {
   counter(name: string, help: string, labelNames?: readonly string[]): Counter;
   /** Registers a gauge whose value is read by `collect` at every `render()`. */
   gauge(name: string, help: string, collect: () => number | GaugeSample[]): void;
+  /**
+   * Registers a counter whose totals are kept elsewhere and read by `collect` at every
+   * `render()` (they must only grow: a scraper treats a drop as a restart).
+   */
+  collectedCounter(name: string, help: string, collect: () => number | GaugeSample[]): void;
   /** The text exposition of every metric, sorted by name, series sorted by labels. */
   render(): string;
 }
@@ -60,6 +65,27 @@ function formatValue(v: number): string {
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
   return String(v);
+}
+
+/** Samples of a collected metric; a failing collector costs its own samples, not the scrape. */
+function collected(collect: () => number | GaugeSample[]): () => Map<string, number> {
+  return () => {
+    const out = new Map<string, number>();
+    let value: number | GaugeSample[];
+    try {
+      value = collect();
+    } catch {
+      return out;
+    }
+    if (typeof value === 'number') return out.set('', value);
+    for (const sample of value.slice(0, METRICS_MAX_SERIES)) {
+      const names = Object.keys(sample.labels)
+        .filter((l) => LABEL_NAME.test(l))
+        .sort();
+      out.set(labelText(names, sample.labels), sample.value);
+    }
+    return out;
+  };
 }
 
 /**
@@ -104,24 +130,11 @@ export function createMetrics(): Metrics {
     },
 
     gauge(name, help, collect) {
-      const samples = () => {
-        const out = new Map<string, number>();
-        let value: number | GaugeSample[];
-        try {
-          value = collect();
-        } catch {
-          return out; // A failing collector costs its own samples, never the whole scrape.
-        }
-        if (typeof value === 'number') return out.set('', value);
-        for (const sample of value.slice(0, METRICS_MAX_SERIES)) {
-          const names = Object.keys(sample.labels)
-            .filter((l) => LABEL_NAME.test(l))
-            .sort();
-          out.set(labelText(names, sample.labels), sample.value);
-        }
-        return out;
-      };
-      register({ name, type: 'gauge', help, samples }, []);
+      register({ name, type: 'gauge', help, samples: collected(collect) }, []);
+    },
+
+    collectedCounter(name, help, collect) {
+      register({ name, type: 'counter', help, samples: collected(collect) }, []);
     },
 
     render() {

@@ -86,14 +86,19 @@ export function createRelayMetrics(sources: MetricSources): RelayMetrics {
       { labels: { state: 'in_flight' }, value: s.inFlight },
     ];
   });
-  registry.gauge('conduit_mail_total', 'Mail jobs sent, retried and dropped since start.', () => {
-    const s = sources.dispatcher.stats();
-    return [
-      { labels: { outcome: 'sent' }, value: s.sent },
-      { labels: { outcome: 'retried' }, value: s.retried },
-      { labels: { outcome: 'dropped' }, value: s.dropped },
-    ];
-  });
+  // Totals since start that only grow: a counter, so that rate() and increase() work on them.
+  registry.collectedCounter(
+    'conduit_mail_total',
+    'Mail jobs sent, retried and dropped since start.',
+    () => {
+      const s = sources.dispatcher.stats();
+      return [
+        { labels: { outcome: 'sent' }, value: s.sent },
+        { labels: { outcome: 'retried' }, value: s.retried },
+        { labels: { outcome: 'dropped' }, value: s.dropped },
+      ];
+    },
+  );
   registry.gauge('conduit_transport_info', 'The transport carrying the sockets.', () => [
     { labels: { transport: sources.transport() }, value: 1 },
   ]);

@@ -3,6 +3,7 @@ import { CLOSE_CODES, LIMITS } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.js';
 import { applyReload, type ReloadResult } from './config-reload.js';
+import { coreDumpsEnabled, readCoreLimit } from './core-limit.js';
 import { RelayError } from './errors.js';
 import { createHttpRoutes } from './http-routes.js';
 import { type ConnState, createHub, HARD_BACKPRESSURE_EXTRA, type RelayConn } from './hub.js';
@@ -14,6 +15,7 @@ import { createRelayMetrics } from './relay-metrics.js';
 import type { SessionStoreStats } from './session-store.js';
 import { type AssetDirs, createStaticAssets } from './static-assets.js';
 import { createTechLookup, type TechLookup } from './tech.js';
+import { checkTlsFiles } from './tls-files.js';
 import { createTransport } from './transport/create-transport.js';
 import type { UwsLoad } from './transport/load-uws.js';
 import type { Transport, TransportName } from './transport/transport.js';
@@ -21,6 +23,22 @@ import { createUpgradeGate } from './upgrade-gate.js';
 import { visitorEndpoint } from './visitor-endpoint.js';
 
 // `startRelay`: wires config, transport, hub, endpoints, HTTP, metrics, mail and logs together.
+
+/** `createTransport`, with a TLS pair the server refuses (key not matching) as `tls_invalid`. */
+function createTransportFor<D>(...args: Parameters<typeof createTransport<D>>) {
+  try {
+    return createTransport<D>(...args);
+  } catch (error) {
+    const tls = args[2].tls;
+    if (!tls) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RelayError(
+      'tls_invalid',
+      `tls_invalid: the certificate ${tls.cert} and key ${tls.key} were refused (${reason})`,
+      error,
+    );
+  }
+}
 
 /** Optional collaborators of `startRelay`. */
 export interface RelayDeps {
@@ -94,6 +112,8 @@ export async function startRelay(
   deps: RelayDeps = {},
 ): Promise<Relay> {
   const config = parseConfig(input);
+  // Before anything is built, so that a bad file leaves nothing open behind it.
+  if (config.tls) checkTlsFiles(config.tls);
   const logger = deps.logger ?? createLogger();
   const ownDispatcher = deps.dispatcher ? null : createRelayDispatcher(config, logger);
   const dispatcher = deps.dispatcher ?? (ownDispatcher as Dispatcher);
@@ -136,7 +156,7 @@ export async function startRelay(
   });
 
   const endpoint = (conn: RelayConn) => (conn.data.role === 'visitor' ? visitors : operators);
-  const created = createTransport<ConnState>(
+  const created = createTransportFor(
     config.transport,
     {
       http,
@@ -195,7 +215,15 @@ export async function startRelay(
     port = await transport.listen(config.host, config.port);
   } catch (error) {
     await transport.close();
-    throw new RelayError('listen_failed', `cannot listen on ${config.host}:${config.port}`, error);
+    const where = `${config.host}:${config.port}`;
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') {
+      throw new RelayError(
+        'port_in_use',
+        `port_in_use: ${where} is already in use (another relay or program listens there)`,
+        error,
+      );
+    }
+    throw new RelayError('listen_failed', `listen_failed: cannot listen on ${where}`, error);
   }
   if (config.demo) {
     const demo = origins.get('demo');
@@ -209,6 +237,14 @@ export async function startRelay(
     logger.warn(
       { host: config.host },
       'serving a non-loopback address without TLS: put a TLS proxy in front',
+    );
+  }
+  const coreLimit = readCoreLimit();
+  if (coreDumpsEnabled(coreLimit)) {
+    logger.warn(
+      { coreLimit },
+      'core dumps are enabled: a crash could write live chats to disk; start the relay with ' +
+        '`ulimit -c 0` (systemd: LimitCORE=0)',
     );
   }
   if (config.cluster.redisUrl) {

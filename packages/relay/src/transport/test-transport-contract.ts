@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { textReply } from './http-text.js';
@@ -23,6 +23,15 @@ interface Events {
   messages: string[];
   closes: number[];
   drains: number;
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Runs the transport contract against `factory`. */
@@ -298,6 +307,34 @@ export function transportContract(name: string, factory: Factory): void {
       expect(events.messages).toEqual([]);
     });
 
+    it('12.8a: closes an upgrade whose head trickles in once the header timeout is over', async () => {
+      // ws takes the configured timeout; uWS has its own 10 s (`headersTimeoutMs` says which).
+      const { port, events } = await start(undefined, { ...OPTIONS, headersTimeoutMs: 300 });
+      const timeout = transport?.headersTimeoutMs ?? 0;
+      const head =
+        'GET /x HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+        `X-Pad: ${'a'.repeat(300)}\r\n\r\n`;
+      const socket = connect(port, '127.0.0.1');
+      clients.push(socket);
+      socket.on('error', () => {});
+      socket.resume();
+      await once(socket, 'connect');
+      let closed = false;
+      socket.on('close', () => {
+        closed = true;
+      });
+      // A byte every tenth of the timeout: the whole head would take over 40 timeouts.
+      let sent = 0;
+      while (!closed && sent < head.length) {
+        socket.write(head.slice(sent, ++sent));
+        await new Promise((r) => setTimeout(r, timeout / 10));
+      }
+      expect(closed).toBe(true);
+      expect(sent).toBeLessThan(head.length / 5);
+      expect(events.opened).toHaveLength(0);
+    }, 30_000);
+
     it('B13: refuses header abuse at upgrade quickly and keeps serving', async () => {
       const { port, base, events } = await start();
       const huge = `GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`;
@@ -319,6 +356,42 @@ export function transportContract(name: string, factory: Factory): void {
       }
       expect(events.opened).toHaveLength(0);
       expect((await fetch(`http://${base}/alive`)).status).toBe(200);
+    });
+
+    it('12.3: refuses a port another server listens on with EADDRINUSE', async () => {
+      const port = await freePort();
+      const { events } = await start();
+      await transport?.close();
+      // The first server holds a fixed port (a port-0 bind is never shared, even by uWS).
+      const handlers: TransportHandlers<Data> = {
+        http: () => textReply(200, 'first'),
+        upgrade: () => ({ accept: true, data: { id: 0, path: '' } }),
+        open: (conn) => events.opened.push(conn),
+        message: () => {},
+        drain: () => {},
+        close: () => {},
+      };
+      transport = factory(handlers, OPTIONS);
+      expect(await transport.listen('127.0.0.1', port)).toBe(port);
+      const second = factory({ ...handlers, http: () => textReply(200, 'second') }, OPTIONS);
+      await expect(second.listen('127.0.0.1', port)).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
+      await second.close();
+      // Every request still reaches the first server.
+      for (let i = 0; i < 5; i++) {
+        expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('first');
+      }
+      // A port held by another program (node:net) is refused the same way.
+      const other = createServer();
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+      const otherPort = (other.address() as AddressInfo).port;
+      const third = factory(handlers, OPTIONS);
+      await expect(third.listen('127.0.0.1', otherPort)).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
+      await third.close();
+      await new Promise((resolve) => other.close(resolve));
     });
 
     it('keeps open sockets after stopListening and closes them on close()', async () => {

@@ -79,6 +79,12 @@ export interface TransportOptions {
   maxBackpressure: number;
   /** Largest HTTP request body; larger ones get 413. */
   maxBodyBytes: number;
+  /**
+   * Milliseconds a client gets to send a complete request head (slowloris, CHECKLIST B15);
+   * default 10 000. `ws` honours it; uWS's is fixed at 10 s in its binary (`headersTimeoutMs`
+   * of the transport tells which applies).
+   */
+  headersTimeoutMs?: number;
   /** TLS certificate and key files; the transport serves https/wss when set. */
   tls?: { cert: string; key: string };
   /** Called when a handler threw (handlers should not; the server loop survives either way). */
@@ -88,6 +94,8 @@ export interface TransportOptions {
 /** A running (or ready to run) server. */
 export interface Transport<D> {
   readonly name: TransportName;
+  /** The request-head timeout in force, in milliseconds. */
+  readonly headersTimeoutMs: number;
   /** Starts listening; resolves with the bound port. */
   listen(host: string, port: number): Promise<number>;
   /** Stops accepting new connections; open sockets stay. */

@@ -2,6 +2,7 @@ import type { HttpResponse, HttpRequest as UwsRequest, WebSocket } from 'uWebSoc
 import { type Flushable, FRAME_HEADER_BYTES, scheduleFlush } from './flush-scheduler.js';
 import { normalizeAddress, safeReply, statusLine, textReply } from './http-text.js';
 import type { UwsModule } from './load-uws.js';
+import { addressInUse, isPortInUse } from './port-in-use.js';
 import type {
   Conn,
   HttpReply,
@@ -85,6 +86,15 @@ class UwsConn<D> implements Conn<D>, Flushable {
     this.ws.close();
   }
 }
+
+/**
+ * uWS closes a connection whose request head is not complete after HTTP_IDLE_TIMEOUT_S (10 s,
+ * compiled in; trickled bytes do not reset it), so `options.headersTimeoutMs` cannot apply.
+ */
+export const UWS_HEADERS_TIMEOUT_MS = 10_000;
+
+/** uWS's LIBUS_LISTEN_EXCLUSIVE_PORT listen option (no SO_REUSEPORT), in uWS since v20.x. */
+const EXCLUSIVE_PORT = 1;
 
 /** How far past `maxPayloadLength` uWS buffers a frame so that we can answer it with 1009. */
 export const HARD_CAP_FACTOR = 4;
@@ -262,15 +272,31 @@ export function createUwsTransport<D>(
 
   return {
     name: 'uws',
+    headersTimeoutMs: UWS_HEADERS_TIMEOUT_MS,
     listen(host, port) {
       return new Promise((resolve, reject) => {
-        app.listen(host, port, (socket) => {
-          if (!socket) {
-            reject(new Error(`uWS could not listen on ${host}:${port}`));
+        // uWS sets SO_REUSEPORT by default: a second relay on a busy port would "listen" and
+        // the kernel would split the clients between the two (issue #12 item 3). The
+        // exclusive flag makes the bind fail instead, as node:http's does.
+        const listen = app.listen as unknown as (
+          host: string,
+          port: number,
+          options: number,
+          cb: (socket: unknown) => void,
+        ) => void;
+        listen.call(app, host, port, EXCLUSIVE_PORT, (socket) => {
+          if (socket) {
+            listenSocket = socket;
+            resolve(uws.us_socket_local_port(socket as never));
             return;
           }
-          listenSocket = socket;
-          resolve(uws.us_socket_local_port(socket as never));
+          void isPortInUse(host, port).then((inUse) =>
+            reject(
+              inUse
+                ? addressInUse(host, port)
+                : new Error(`uWS could not listen on ${host}:${port}`),
+            ),
+          );
         });
       });
     },
