@@ -1,23 +1,16 @@
-import { MAIL_LIMITS } from './limits.js';
+import { isEmail } from '@conduit-chat/protocol';
 
-// Dot-atom local part and a dotted hostname with a letter TLD only: no quoted strings,
-// comments, groups, lists, IP literals, whitespace or non-ASCII — everything an address parser
-// could be tricked by (CHECKLIST B7: `"x@evil y"@site`, `a@b(c)@evil`, `g: a@evil;`).
+// The strict visitor-address rule is the protocol's `isEmail` (SECURITY.md B7): a value it
+// accepts parses to itself in every address parser. Only the sender rule below is mail's own.
 const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
-const EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+[A-Za-z]{2,63}$`);
 
 /**
- * Strict e-mail check: `local@host.tld`, dot-atom local part of at most 64 characters, a dotted
- * hostname, at most `MAIL_LIMITS.emailChars` in all. Rejects much that RFC 5322 allows, on
- * purpose: a value it accepts parses to itself in every address parser.
+ * Strict e-mail check for any value: a string that the protocol's `isEmail` accepts.
  * @example isStrictEmail('ada@example.com') // true
  */
 export function isStrictEmail(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > MAIL_LIMITS.emailChars) return false;
-  const at = value.indexOf('@');
-  if (at < 1 || at > 64) return false;
-  return EMAIL.test(value);
+  return typeof value === 'string' && isEmail(value);
 }
 
 /** A display name and an address, as nodemailer takes them (never re-parsed from a string). */

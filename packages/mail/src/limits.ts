@@ -1,7 +1,9 @@
+import { LIMITS } from '@conduit-chat/protocol';
+
 /**
- * Named limits of the mail package, with their defaults. Field caps mirror the wire protocol's
- * limits (the relay enforces those first); the mail package re-applies them because it depends
- * on nothing of ours and must stay safe on its own.
+ * Named limits of the mail package, with their defaults. Field caps are the wire protocol's
+ * `LIMITS` (the relay enforces them first); the mail package re-applies them so that a job from
+ * any caller is bounded.
  */
 export const MAIL_LIMITS = {
   /** Jobs held at once (queued, in flight, waiting for a retry); more are refused. */
@@ -22,21 +24,21 @@ export const MAIL_LIMITS = {
   /** Rendered text + HTML body of one mail, in bytes; older lines are cut to fit (B24). */
   maxBodyBytes: 2 * 1024 * 1024,
   /** Chat or offline message text, in UTF-16 code units. */
-  textChars: 4000,
+  textChars: LIMITS.textChars,
   /** Visitor, operator or site name. */
-  nameChars: 80,
+  nameChars: LIMITS.nameChars,
   /** E-mail address (RFC 5321 path limit). */
-  emailChars: 254,
+  emailChars: LIMITS.emailChars,
   /** URL (page, referrer). */
-  urlChars: 2048,
+  urlChars: LIMITS.urlChars,
   /** Page title. */
-  titleChars: 300,
+  titleChars: LIMITS.titleChars,
   /** Subject line. */
   subjectChars: 200,
   /** Custom info fields shown per visitor, and their key and value lengths. */
-  customFields: 20,
-  customKeyChars: 40,
-  customValueChars: 500,
+  customFields: LIMITS.customFields,
+  customKeyChars: LIMITS.customKeyChars,
+  customValueChars: LIMITS.customValueChars,
   /** Pages listed in the technical data (newest kept). */
   pages: 50,
   /** Job id and site id. */

@@ -1,4 +1,4 @@
-import { cleanLine, cleanText } from './clean-text.js';
+import { clamp, cleanLine, cleanText } from '@conduit-chat/protocol';
 import { escapeHtml } from './escape-html.js';
 import { MAIL_LIMITS } from './limits.js';
 
@@ -73,7 +73,7 @@ export function notice(message: string): Block {
 
 /** A block of free text written by a person (message, offline text). */
 export function prose(text: string): Block {
-  const clean = cleanText(text, MAIL_LIMITS.textChars);
+  const clean = clamp(cleanText(text), MAIL_LIMITS.textChars);
   return {
     text: `${clean}\n`,
     html: `<div style="margin:8px 0;padding:8px 12px;background:#f9fafb;border-left:3px solid #9ca3af">${textHtml(clean)}</div>\n`,

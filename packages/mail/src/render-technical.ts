@@ -1,4 +1,4 @@
-import { cleanLine } from './clean-text.js';
+import { cleanLine } from '@conduit-chat/protocol';
 import { escapeHtml } from './escape-html.js';
 import type { TechnicalData } from './jobs.js';
 import { MAIL_LIMITS } from './limits.js';

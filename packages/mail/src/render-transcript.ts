@@ -1,4 +1,4 @@
-import { cleanLine, cleanText } from './clean-text.js';
+import { clamp, cleanLine, cleanText } from '@conduit-chat/protocol';
 import type { TranscriptJob, TranscriptMessage } from './jobs.js';
 import { MAIL_LIMITS } from './limits.js';
 import {
@@ -75,7 +75,7 @@ export function renderTranscript(job: TranscriptJob, budget = DEFAULT_BUDGET): R
 
 function renderLine(message: TranscriptMessage, visitorName: string): Block {
   const time = formatTime(message.at);
-  const text = cleanText(message.text, MAIL_LIMITS.textChars);
+  const text = clamp(cleanText(message.text), MAIL_LIMITS.textChars);
   if (message.from === 'system') {
     return {
       text: `${time}  * ${text.replace(/\n/g, ' ')}\n`,

@@ -16,6 +16,10 @@ describe('cleanLine', () => {
     expect(cleanLine(zalgo, 80)).toBe(`Z${'\u0301'.repeat(3)}`);
   });
 
+  it('B6: keeps percent-encoded line breaks as literal text (they never reach a header decoded)', () => {
+    expect(cleanLine('Ada%0d%0aBcc: x', 80)).toBe('Ada%0d%0aBcc: x');
+  });
+
   it('collapses whitespace, trims and cuts to the limit', () => {
     expect(cleanLine('  a \t  b  ', 80)).toBe('a b');
     expect(cleanLine('x'.repeat(100), 80)).toHaveLength(80);
