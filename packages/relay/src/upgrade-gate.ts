@@ -49,6 +49,7 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
     visitor: ratePolicy(config.limits.rate, config.limits.burst),
     operator: ratePolicy(config.limits.operatorRate, config.limits.operatorBurst),
   };
+  const typingRate = ratePolicy(config.limits.typingRate, config.limits.typingBurst);
 
   function refuse(status: number, reason: string, text: string): UpgradeDecision<ConnState> {
     metrics.upgradeRejected(reason);
@@ -91,6 +92,7 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           address,
           role === 'visitor' ? (req.headers['user-agent'] ?? '').slice(0, 512) : '',
           rates[role],
+          typingRate,
         ),
       };
     },
