@@ -73,7 +73,12 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           (role === 'operator' && ownOrigin(origin, req.headers.host, config.publicUrl)));
       if (!allowed) {
         metrics.originRejected(role);
-        logger.warn({ role, site: site.id }, 'origin rejected');
+        // The refused origin is named (an origin is not personal data, issue #12 item 7),
+        // clamped: it is a header anyone can fill.
+        logger.warn(
+          { role, site: site.id, origin: origin === undefined ? null : origin.slice(0, 200) },
+          'origin rejected',
+        );
         return { accept: false, reply: textReply(403, 'origin not allowed') };
       }
       const address = clientIp({
