@@ -230,6 +230,7 @@ export function createConnection(o: ConnectionOptions): Connection {
           return;
         }
         if (frame.id) outbox.delete(frame.id);
+        if (paced) writeHead();
         // A resume token the relay no longer knows: the old chat is over, say so (F3).
         if (frame.code === 'session_ended') return finish('unknown');
         break;
