@@ -129,7 +129,8 @@ export function createConnection(o: ConnectionOptions): Connection {
   // Bumped by connect()/destroy(): an origin check answered for an older attempt is ignored.
   let series = 0;
   let checking = false;
-  let reachable = false;
+  // No more origin checks until connect(): a socket opened, or a check said allowed or failed.
+  let settled = false;
 
   const move = (to: ConnectionState, reason?: IdleReason) => {
     if (!NEXT[state].includes(to)) throw new WidgetError('bad_state', `${state} → ${to}`);
@@ -247,21 +248,24 @@ export function createConnection(o: ConnectionOptions): Connection {
   // A socket that never opened may be a refused origin (issue #12, item 7): ask once at a
   // time, until an answer says the origin is allowed or a socket opens.
   const check = () => {
-    if (!o.refused || checking || reachable) return;
+    if (!o.refused || checking || settled) return;
     checking = true;
     const mine = series;
     o.refused().then(
       (refused) => {
         checking = false;
         if (mine !== series) return;
-        if (!refused) reachable = true;
+        if (!refused) settled = true;
         else if (state === 'reconnecting' || state === 'connecting') {
           detach();
           move('idle', 'unavailable');
         }
       },
       () => {
+        // Unanswered (relay down, or a CSP that lists only the ws(s) URL): ask no more until
+        // the next connect(), so a strict page logs one violation, not one per retry.
         checking = false;
+        if (mine === series) settled = true;
       },
     );
   };
@@ -286,7 +290,7 @@ export function createConnection(o: ConnectionOptions): Connection {
     arm();
     let wasOpen = false;
     socket.onopen = () => {
-      wasOpen = reachable = true;
+      wasOpen = settled = true;
       const hello: FrameOf<VisitorToRelay, 'hello'> = {
         t: 'hello',
         v: PROTOCOL_VERSION,
@@ -319,7 +323,7 @@ export function createConnection(o: ConnectionOptions): Connection {
       if (state === 'ended') lastSeq = 0;
       attempt = 0;
       series++;
-      reachable = false;
+      settled = false;
       open();
     },
     retryNow() {

@@ -24,11 +24,24 @@ const KEY = 'ck_widget_refusals_ada_0123456789abcdef';
 
 type Frame = Record<string, unknown> & { t: string };
 
-/** Starts a server for the host page; resolves with its origin. */
-async function hostPage(relayUrl: () => string): Promise<{ server: Server; origin: string }> {
+/**
+ * Starts a server for the host page; resolves with its origin. With `csp`, the page allows
+ * scripts and connections only from the relay, named by its http(s) URL as the widget README
+ * advises: its ws(s) URL for the socket and its http(s) URL for the origin check (Chromium
+ * matches neither for the other).
+ */
+async function hostPage(
+  relayUrl: () => string,
+  csp = false,
+): Promise<{ server: Server; origin: string }> {
   const server = createServer((_req, res) => {
+    const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8' };
+    if (csp) {
+      headers['content-security-policy'] =
+        `default-src 'none'; script-src ${relayUrl()}; style-src 'self'; connect-src ${relayUrl().replace('http', 'ws')} ${relayUrl()}`;
+    }
     res
-      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .writeHead(200, headers)
       .end(
         `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title></head><body><h1>Shop</h1><script src="${relayUrl()}/widget.js" data-site="acme" async></script></body></html>`,
       );
@@ -59,7 +72,7 @@ describe('widget refusals in Chromium (script tag, real relay)', () => {
     widgetDir = mkdtempSync(join(tmpdir(), 'conduit-refusals-'));
     await buildScriptTag(widgetDir);
     allowed = await hostPage(() => relay.url);
-    foreign = await hostPage(() => relay.url);
+    foreign = await hostPage(() => relay.url, true);
     const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
       dispatch: () => ({ accepted: true }),
       drain: async () => ({ drained: true, pending: 0 }),
@@ -136,6 +149,7 @@ describe('widget refusals in Chromium (script tag, real relay)', () => {
     expect(shown).toEqual(texts);
   }, 60_000);
 
+  // The foreign page has a strict CSP naming only the relay (see `hostPage`).
   it('12.7: a page on an origin not in the config shows "Chat unavailable", emits origin_refused and stops retrying', async () => {
     const counter = 'conduit_origin_rejections_total{role="visitor"}';
     const rejections = async () => {
