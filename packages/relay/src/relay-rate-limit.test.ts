@@ -74,6 +74,29 @@ describe.each(TRANSPORTS)('relay rate limit (%s)', (transport) => {
     expect(op.client.queued('msg')).toEqual([]);
   });
 
+  it('12.2: a later message never overtakes a refused one, even once tokens are back', async () => {
+    const { visitorUrl, operatorUrl } = await start({ limits: { rate: 20, burst: 3 } });
+    const op = await operator(operatorUrl());
+    cleanups.push(() => op.client.close());
+    const v = await visitor(visitorUrl());
+    cleanups.push(() => v.client.close());
+    // hello took one token: a and b pass, c is refused.
+    for (const id of ['a', 'b', 'c']) v.client.send({ t: 'msg', id, text: id });
+    const refused = await v.client.next('error');
+    expect(refused).toMatchObject({ code: 'rate_limited', id: 'c' });
+    await new Promise((r) => setTimeout(r, refused.retryMs + 100));
+    // Sent as if the client had not seen the refusal yet (it was still on the wire).
+    v.client.send({ t: 'msg', id: 'd', text: 'd' });
+    expect(await v.client.next('error')).toMatchObject({ code: 'rate_limited', id: 'd' });
+    v.client.send({ t: 'msg', id: 'c', text: 'c' });
+    expect(await v.client.next('ack', (f) => f.id === 'c')).toMatchObject({ seq: 3 });
+    v.client.send({ t: 'msg', id: 'd', text: 'd' });
+    expect(await v.client.next('ack', (f) => f.id === 'd')).toMatchObject({ seq: 4 });
+    const seen: string[] = [];
+    while (seen.length < 4) seen.push((await op.client.next('msg')).id);
+    expect(seen).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('12.2: an operator burst is acked once per message and reaches the visitor in order', async () => {
     const { visitorUrl, operatorUrl } = await start({
       limits: { operatorRate: 10, operatorBurst: 10 },

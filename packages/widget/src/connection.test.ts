@@ -314,6 +314,23 @@ describe('createConnection', () => {
     expect(asked).toBe(1);
   });
 
+  it('12.7: asks no more after a check that got no answer (relay down, CSP), until connect()', async () => {
+    let asked = 0;
+    const h = harness({
+      socket: () => nodeSocket('ws://127.0.0.1:9/'),
+      refused: async () => {
+        asked++;
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    h.client.connect();
+    await h.when(() => h.states.filter((s) => s.state === 'reconnecting').length >= 3);
+    expect(asked).toBe(1);
+    h.client.destroy();
+    h.client.connect();
+    await h.when(() => asked === 2);
+  });
+
   it('12.7: keeps reconnecting when the origin is allowed, and asks no more after that', async () => {
     let asked = 0;
     let sockets = 0;
