@@ -12,6 +12,8 @@ import { takeToken, waitMs } from './token-bucket.js';
 // - A refused message (`msg`, `offline`) is answered with its `id` and a `retryMs` hint, and
 //   is "held": every other message of the connection is refused until the held one comes
 //   back, so the client's resend keeps the order whatever was already on the wire.
+// - `end` with a session open is never refused: it comes once per session (the session is
+//   gone after it), and a visitor who just typed fast must still be able to end the chat.
 // - `refused` falls by one for each admitted frame: a client that honours the hints (one
 //   refusal per admitted message at worst) never reaches floodClose; a flood does at once.
 
@@ -19,11 +21,12 @@ type Guarded = 'visitor->relay' | 'operator->relay';
 
 // The widget and console serialise `t` first; a frame that starts otherwise pays the message
 // bucket (and one that starts so but parses as another type pays it too, below).
-const LIGHT_PREFIXES = ['{"t":"typing"', '{"t":"page"'].map((p) => new TextEncoder().encode(p));
+const encode = (text: string) => new TextEncoder().encode(text);
+const LIGHT_PREFIXES = [encode('{"t":"typing"'), encode('{"t":"page"')];
+const END_PREFIX = encode('{"t":"end"');
 
-function startsLight(data: ArrayBuffer): boolean {
-  const head = new Uint8Array(data, 0, Math.min(data.byteLength, 13));
-  return LIGHT_PREFIXES.some((p) => p.length <= head.length && p.every((b, i) => head[i] === b));
+function startsWith(head: Uint8Array, prefix: Uint8Array): boolean {
+  return prefix.length <= head.length && prefix.every((b, i) => head[i] === b);
 }
 
 /** A frame the client keeps in its outbox: refusing it names it, so it can be resent. */
@@ -39,13 +42,14 @@ export function admitFrame<D extends Guarded>(
   data: ArrayBuffer,
 ): FrameFor<D> | null {
   const state = conn.data;
-  const light = startsLight(data);
+  const head = new Uint8Array(data, 0, Math.min(data.byteLength, 13));
+  const light = LIGHT_PREFIXES.some((p) => startsWith(head, p));
   if (light && !takeToken(state.typing, state.typingRate)) {
     hub.counters.frameRejected('typing_dropped');
     return null;
   }
-  const charged = !light && takeToken(state, state.rate);
-  if (!light && !charged) return refuse(hub, conn, direction, data);
+  const free = light || (state.session !== null && startsWith(head, END_PREFIX));
+  if (!free && !takeToken(state, state.rate)) return refuse(hub, conn, direction, data);
   const result = parseFrame(direction, data);
   if (!result.ok) {
     state.badFrames++;
@@ -59,9 +63,9 @@ export function admitFrame<D extends Guarded>(
     return null;
   }
   const frame = result.frame;
-  if (light && frame.t !== 'typing' && frame.t !== 'page' && !takeToken(state, state.rate)) {
-    return refuse(hub, conn, direction, data, frame);
-  }
+  // A frame that looked free but parsed as another type pays like any other.
+  const paid = !free || (light ? frame.t === 'typing' || frame.t === 'page' : frame.t === 'end');
+  if (!paid && !takeToken(state, state.rate)) return refuse(hub, conn, direction, data, frame);
   const id = outboxId(frame);
   if (id !== null && state.held !== null) {
     if (id !== state.held) {
@@ -71,7 +75,7 @@ export function admitFrame<D extends Guarded>(
     }
     state.held = null;
   }
-  if (!light) {
+  if (!free) {
     state.limited = false;
     if (state.refused > 0) state.refused--;
   }

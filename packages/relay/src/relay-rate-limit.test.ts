@@ -120,6 +120,16 @@ describe.each(TRANSPORTS)('relay rate limit (%s)', (transport) => {
     expect(seen).toEqual(ids);
   });
 
+  it('12.2: a visitor who used up the message budget can still end the chat', async () => {
+    const { visitorUrl } = await start({ limits: { burst: 5, rate: 0.1 } });
+    const v = await visitor(visitorUrl());
+    cleanups.push(() => v.client.close());
+    for (let i = 0; i < 6; i++) v.client.send({ t: 'msg', id: `e${i}`, text: 'hi' });
+    expect(await v.client.next('error')).toMatchObject({ code: 'rate_limited', id: 'e4' });
+    v.client.send({ t: 'end' });
+    expect(await v.client.next('ended')).toEqual({ t: 'ended', reason: 'visitor' });
+  });
+
   it('12.2: typing and page frames have their own allowance: dropped silently, never closing', async () => {
     const { visitorUrl } = await start({ limits: { burst: 10, rate: 1, floodClose: 20 } });
     const v = await visitor(visitorUrl());
