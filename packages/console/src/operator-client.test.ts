@@ -147,6 +147,42 @@ describe('operator-client', () => {
     expect(client?.outboxSize()).toBe(0);
   });
 
+  it('12.2: pauses on a rate-limited message, resends it after the hint, then one per ack, in order', async () => {
+    make();
+    const conn = await signIn();
+    const a = client!.sendMessage('s1', 'a');
+    const b = client!.sendMessage('s1', 'b');
+    expect(await conn.next()).toMatchObject({ id: a.id });
+    expect(await conn.next()).toMatchObject({ id: b.id });
+    conn.send({
+      t: 'error',
+      code: 'rate_limited',
+      message: 'x',
+      session: 's1',
+      id: a.id,
+      retryMs: 10,
+    });
+    conn.send({
+      t: 'error',
+      code: 'rate_limited',
+      message: 'x',
+      session: 's1',
+      id: b.id,
+      retryMs: 10,
+    });
+    expect(await conn.next()).toMatchObject({ id: a.id });
+    // Written while paced: waits its turn.
+    const c = client!.sendMessage('s1', 'c');
+    conn.send({ t: 'ack', session: 's1', id: a.id, seq: 1 });
+    expect(await conn.next()).toMatchObject({ id: b.id });
+    conn.send({ t: 'ack', session: 's1', id: b.id, seq: 2 });
+    expect(await conn.next()).toMatchObject({ id: c.id });
+    conn.send({ t: 'ack', session: 's1', id: c.id, seq: 3 });
+    await vi.waitFor(() => expect(client?.outboxSize()).toBe(0));
+    // Not an error the operator is shown: the messages were only delayed.
+    expect(frames.some((f) => f.t === 'error')).toBe(false);
+  });
+
   it('forgets sequence numbers and queued messages of a session that is gone', async () => {
     make();
     const conn = await signIn();

@@ -85,6 +85,12 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
   let pingTimer: ReturnType<typeof setInterval> | undefined;
   const outbox = new Map<string, OutboxEntry>();
   const seqs = new Map<string, number>();
+  // After `rate_limited {id, retryMs}` the outbox is paced (issue #12, item 2): the refused
+  // message again after the hint, then one per ack. The relay refuses every other message
+  // until `held` is back, so it stays in the outbox even when its chat is gone meanwhile.
+  let paced = false;
+  let held: string | null = null;
+  let pacer: ReturnType<typeof setTimeout> | undefined;
 
   const setState = (next: ClientState, reason?: ClientEndReason) => {
     if (state === next) return;
@@ -100,7 +106,16 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     clearTimeout(retryTimer);
     clearTimeout(authTimer);
     clearInterval(pingTimer);
-    retryTimer = authTimer = pingTimer = undefined;
+    clearTimeout(pacer);
+    retryTimer = authTimer = pingTimer = pacer = undefined;
+    paced = false;
+    held = null;
+  };
+
+  const writeHead = () => {
+    const head = outbox.values().next().value;
+    if (head) raw(head);
+    else paced = false;
   };
 
   const end = (reason: ClientEndReason) => {
@@ -174,15 +189,29 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
         break;
       case 'ack':
         outbox.delete(frame.id);
+        if (frame.id === held) held = null;
+        if (paced) writeHead();
         break;
       case 'gone':
         seqs.delete(frame.session);
-        for (const [id, entry] of outbox) if (entry.session === frame.session) outbox.delete(id);
+        for (const [id, entry] of outbox) {
+          if (entry.session === frame.session && id !== held) outbox.delete(id);
+        }
         break;
       case 'error':
+        if (frame.code === 'rate_limited' && frame.id) {
+          // Not final: it goes again after the hint, and the later ones after it, in order.
+          paced = true;
+          held ??= frame.id;
+          clearTimeout(pacer);
+          pacer = setTimeout(writeHead, frame.retryMs ?? 1000);
+          return;
+        }
         if (frame.code === 'auth_failed') authRefused = true;
         // A refused message is final: resending it would only be refused again.
         if (frame.id) outbox.delete(frame.id);
+        if (frame.id && frame.id === held) held = null;
+        if (paced) writeHead();
         break;
       case 'pong':
         return;
@@ -240,7 +269,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
       if (outbox.size >= limits.outboxMessages) throw new ConsoleError('outbox_full');
       const entry: OutboxEntry = { t: 'msg', session, id: randomId(), text: clean };
       outbox.set(entry.id, entry);
-      if (state === 'ready') raw(entry);
+      if (state === 'ready' && !paced) raw(entry);
       return { id: entry.id, text: clean };
     },
     retryNow() {

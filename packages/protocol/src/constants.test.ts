@@ -33,6 +33,7 @@ describe('protocol constants', () => {
       localeChars: 64,
       screenPixels: 100_000,
       combiningMarks: 3,
+      retryMs: 60_000,
     });
   });
 
@@ -55,6 +56,7 @@ describe('protocol constants', () => {
       'offline_limited',
       'limit_reached',
       'no_recipients',
+      'origin_refused',
       'internal',
     ]);
     for (const code of ERROR_CODE_LIST) expect(ERROR_CODES[code].length).toBeGreaterThan(5);

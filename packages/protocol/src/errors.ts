@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   offline_limited: 'Too many offline messages from this address; try again later.',
   limit_reached: 'A relay limit was reached (sessions, history, connections).',
   no_recipients: 'The site does not accept offline messages.',
+  origin_refused: "This page's origin may not use this site's chat.",
   internal: 'Internal relay error.',
 } as const;
 

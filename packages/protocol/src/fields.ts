@@ -93,6 +93,9 @@ export const author = z.enum(['visitor', 'operator']);
 /** Why a session ended. */
 export const endReason = z.enum(['visitor', 'operator', 'expired', 'shutdown', 'unknown', 'limit']);
 
+/** Milliseconds until a refused message may be resent (`error.retryMs`). */
+export const retryMs = z.number().int().min(0).max(LIMITS.retryMs);
+
 /** Stable error code (see `ERROR_CODES`). */
 export const errorCode = z.enum(ERROR_CODE_LIST as [ErrorCode, ...ErrorCode[]]);
 

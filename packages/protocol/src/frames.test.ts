@@ -115,4 +115,15 @@ describe('frames', () => {
       expect(result.error.message).not.toContain('SECRET');
     }
   });
+
+  it('12.2: an error names the refused message and a whole-millisecond retry hint within the limit', () => {
+    const frame = { t: 'error', code: 'rate_limited', message: 'x', id: 'm_7', retryMs: 250 };
+    for (const direction of ['relay->visitor', 'relay->operator'] as const) {
+      expect(parseFrame(direction, JSON.stringify(frame))).toEqual({ ok: true, frame });
+      for (const retryMs of [-1, 1.5, 60_001]) {
+        const bad = parseFrame(direction, JSON.stringify({ ...frame, retryMs }));
+        expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_frame' } });
+      }
+    }
+  });
 });

@@ -13,6 +13,7 @@ import {
   name,
   operatorBadge,
   page,
+  retryMs,
   seq,
   text,
   title,
@@ -117,11 +118,16 @@ export const relayInvite = frame('invite', { name, text, at: epochMs });
 export const relayQueued = frame('queued', { id: clientId });
 /** The session is over; the token is dead. */
 export const relayEnded = frame('ended', { reason: endReason });
-/** Something the client sent was refused. */
+/**
+ * Something the client sent was refused. `id` names a refused `msg`/`offline`; with
+ * `rate_limited` it also carries `retryMs`: resend that message (and only then the later ones,
+ * in order) after this many milliseconds.
+ */
 export const relayError = frame('error', {
   code: errorCode,
   message: z.string().max(200),
   id: clientId.optional(),
+  retryMs: retryMs.optional(),
 });
 /** Heartbeat answer. */
 export const relayPong = frame('pong', {});
@@ -221,6 +227,7 @@ export const relayOperatorError = frame('error', {
   message: z.string().max(200),
   session: token.optional(),
   id: clientId.optional(),
+  retryMs: retryMs.optional(),
 });
 
 /** Any frame the relay may send an operator. */

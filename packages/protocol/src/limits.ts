@@ -38,6 +38,8 @@ export const LIMITS = {
   screenPixels: 100_000,
   /** Consecutive combining marks kept in a name (the rest are dropped, CHECKLIST B19). */
   combiningMarks: 3,
+  /** Largest `retryMs` hint in an `error` frame (a refused message is resent after it). */
+  retryMs: 60_000,
 } as const;
 
 /** The limit table's type. */

@@ -83,7 +83,7 @@ export const relayVisitorSamples: RelayToVisitor[] = [
   { t: 'invite', name: 'Ada', text: 'Can I help?', at: 1_700_000_000_000 },
   { t: 'queued', id: 'o_1' },
   { t: 'ended', reason: 'operator' },
-  { t: 'error', code: 'rate_limited', message: 'Too many frames; slow down.' },
+  { t: 'error', code: 'rate_limited', message: 'Slow down.', id: 'm_2', retryMs: 100 },
   { t: 'pong' },
 ];
 

@@ -97,6 +97,12 @@ const limits = z.strictObject({
   /** Operators (authenticated staff) resync many chats at once after a reconnect. */
   operatorRate: z.number().positive().default(50),
   operatorBurst: z.number().int().min(1).default(500),
+  /**
+   * Typing and page frames have their own bucket per connection: a fast typist's indicators
+   * never eat the message budget; the excess is dropped silently (issue #12, item 2).
+   */
+  typingRate: z.number().positive().default(5),
+  typingBurst: z.number().int().min(1).default(10),
   floodClose: z.number().int().min(1).default(100),
   badFrames: z.number().int().min(1).default(10),
   maxBackpressureBytes: z

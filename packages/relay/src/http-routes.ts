@@ -125,6 +125,22 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
     return json(202, { status: 'queued' }, allow);
   }
 
+  // Issue #12, item 7: browsers hide the 403 of a refused upgrade, so the widget asks here
+  // once its socket failed before opening. The answer is readable by any origin (`*`) and
+  // says only allowed or not: an unknown site looks the same as a refused origin. The
+  // upgrade itself stays refused with 403 before any socket exists (CHECKLIST B1).
+  function originCheck(req: HttpRequest): HttpReply {
+    const siteId = new URLSearchParams(req.query).get('site') ?? '';
+    const origin = req.headers.origin;
+    const open = { 'access-control-allow-origin': '*' };
+    if (req.method !== 'get') return wireError(405, 'forbidden', { ...open, allow: 'GET' });
+    const allowed =
+      origin !== undefined && hub.sites.has(siteId) && deps.origins(siteId).has(origin);
+    return allowed
+      ? { status: 204, headers: { ...open, 'cache-control': 'no-store' } }
+      : wireError(403, 'origin_refused', open);
+  }
+
   return async function http(req: HttpRequest, body: Uint8Array | null): Promise<HttpReply> {
     switch (req.path) {
       case '/healthz':
@@ -142,6 +158,8 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
         };
       case '/v1/offline':
         return offline(req, body);
+      case '/v1/origin':
+        return originCheck(req);
       case '/v1/visitor':
       case '/v1/operator':
         return textReply(426, 'WebSocket upgrade required', { upgrade: 'websocket' });

@@ -19,7 +19,7 @@ import {
   type SessionStore,
   type StoredMessage,
 } from './session-store.js';
-import type { BucketState, RatePolicy } from './token-bucket.js';
+import { type BucketState, fullBucket, type RatePolicy } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
 import { visitorSnapshot } from './visitor-snapshot.js';
 
@@ -44,7 +44,16 @@ export interface ConnState extends BucketState {
   operator: { id: string; name: string; keyHash: string } | null;
   /** Frame rate limit (shared per role); its state is `tokens`/`last` here (CHECKLIST B14). */
   readonly rate: RatePolicy;
+  /** The typing/page frames' own bucket (`limits.typingRate`/`typingBurst`) and its state. */
+  readonly typingRate: RatePolicy;
+  typing: BucketState;
+  /**
+   * The id of a message refused by the rate limit and not yet sent again: until it comes back,
+   * every other message is refused too, so none overtakes it (issue #12, item 2).
+   */
+  held: string | null;
   badFrames: number;
+  /** Frames refused by the rate limit, less one for each frame admitted (see `floodClose`). */
   refused: number;
   limited: boolean;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
@@ -64,6 +73,7 @@ export function newConnState(
   address: string,
   userAgent: string,
   rate: RatePolicy,
+  typingRate: RatePolicy = rate,
 ): ConnState {
   return {
     role,
@@ -76,6 +86,9 @@ export function newConnState(
     rate,
     tokens: rate.burst,
     last: rate.now(),
+    typingRate,
+    typing: fullBucket(typingRate),
+    held: null,
     badFrames: 0,
     refused: 0,
     limited: false,
@@ -182,7 +195,7 @@ export function createHub(deps: HubDeps) {
   function sendError(
     conn: RelayConn,
     code: ErrorCode,
-    extra: { id?: string; session?: string } = {},
+    extra: { id?: string; session?: string; retryMs?: number } = {},
   ) {
     send(conn, { t: 'error', code, message: ERROR_CODES[code], ...extra });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenBucket } from './token-bucket.js';
+import { createTokenBucket, fullBucket, ratePolicy, takeToken, waitMs } from './token-bucket.js';
 
 describe('createTokenBucket', () => {
   it('allows a burst, refuses the next frame, and refills at the rate', () => {
@@ -37,5 +37,19 @@ describe('createTokenBucket', () => {
     expect([bucket.take(), bucket.take()]).toEqual([true, false]);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(bucket.take()).toBe(true);
+  });
+
+  it('12.2: says how long until the next whole token (the retry hint of a refused message)', () => {
+    let t = 0;
+    const policy = ratePolicy(10, 2, () => t);
+    const state = fullBucket(policy);
+    expect(waitMs(state, policy)).toBe(0);
+    takeToken(state, policy);
+    takeToken(state, policy);
+    expect(takeToken(state, policy)).toBe(false);
+    expect(waitMs(state, policy)).toBe(100);
+    t += 40;
+    takeToken(state, policy);
+    expect(waitMs(state, policy)).toBe(60);
   });
 });

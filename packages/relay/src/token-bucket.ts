@@ -43,6 +43,11 @@ export function takeToken(state: BucketState, policy: RatePolicy): boolean {
   return true;
 }
 
+/** Milliseconds until `state` holds one whole token again (0 when it does now). */
+export function waitMs(state: BucketState, policy: RatePolicy): number {
+  return Math.max(0, Math.ceil(((1 - state.tokens) * 1000) / policy.rate));
+}
+
 /** A standalone bucket (the offline POST's per-address limit). */
 export interface TokenBucket {
   /** Takes one token; false when the bucket is empty (the request is refused). */

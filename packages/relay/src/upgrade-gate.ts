@@ -49,6 +49,7 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
     visitor: ratePolicy(config.limits.rate, config.limits.burst),
     operator: ratePolicy(config.limits.operatorRate, config.limits.operatorBurst),
   };
+  const typingRate = ratePolicy(config.limits.typingRate, config.limits.typingBurst);
 
   function refuse(status: number, reason: string, text: string): UpgradeDecision<ConnState> {
     metrics.upgradeRejected(reason);
@@ -72,7 +73,12 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           (role === 'operator' && ownOrigin(origin, req.headers.host, config.publicUrl)));
       if (!allowed) {
         metrics.originRejected(role);
-        logger.warn({ role, site: site.id }, 'origin rejected');
+        // The refused origin is named (an origin is not personal data, issue #12 item 7),
+        // clamped: it is a header anyone can fill.
+        logger.warn(
+          { role, site: site.id, origin: origin === undefined ? null : origin.slice(0, 200) },
+          'origin rejected',
+        );
         return { accept: false, reply: textReply(403, 'origin not allowed') };
       }
       const address = clientIp({
@@ -91,6 +97,7 @@ export function createUpgradeGate(deps: UpgradeGateDeps) {
           address,
           role === 'visitor' ? (req.headers['user-agent'] ?? '').slice(0, 512) : '',
           rates[role],
+          typingRate,
         ),
       };
     },

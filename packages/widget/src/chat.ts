@@ -209,10 +209,17 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
     tokens,
     ...(options.socket && { socket: options.socket }),
     ...(options.backoff && { backoff: options.backoff }),
+    // Browsers hide why an upgrade failed: the relay says whether this origin may connect.
+    refused: () =>
+      fetch(url.replace(/^ws/, 'http').replace('/v1/visitor?', '/v1/origin?'), {
+        credentials: 'omit',
+        cache: 'no-store',
+      }).then((r) => r.status === 403),
     onFrame,
     onState: (next, reason) => {
       dispatch({ type: 'conn', state: next, reason });
       if (reason === 'closed') fail('closed');
+      if (reason === 'unavailable') fail('origin_refused');
     },
   });
 

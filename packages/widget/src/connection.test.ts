@@ -275,6 +275,77 @@ describe('createConnection', () => {
     expect(peer.count).toBe(2);
   });
 
+  it('12.2: pauses on a refused message, resends it after the hint, then one per ack, in order', async () => {
+    const h = harness();
+    const { s } = await opened(h);
+    for (const id of ['a', 'b', 'c']) h.client.send({ t: 'msg', id, text: id });
+    for (const id of ['a', 'b', 'c']) expect(await s.nextOf('msg')).toMatchObject({ id });
+    s.send({ t: 'ack', id: 'a', seq: 1 });
+    s.send({ t: 'error', code: 'rate_limited', message: 'x', id: 'b', retryMs: 20 });
+    s.send({ t: 'error', code: 'rate_limited', message: 'x', id: 'c', retryMs: 20 });
+    expect(await s.nextOf('msg')).toMatchObject({ id: 'b' });
+    // Typed while paced: waits its turn.
+    h.client.send({ t: 'msg', id: 'd', text: 'd' });
+    s.send({ t: 'ack', id: 'b', seq: 2 });
+    expect(await s.nextOf('msg')).toMatchObject({ id: 'c' });
+    s.send({ t: 'ack', id: 'c', seq: 3 });
+    expect(await s.nextOf('msg')).toMatchObject({ id: 'd' });
+    s.send({ t: 'ack', id: 'd', seq: 4 });
+    await h.when(() => h.client.pending().length === 0);
+    // The refusal is no failure: nothing reached the chat as an error.
+    expect(h.frames.some(({ frame }) => frame.t === 'error')).toBe(false);
+    // Unpaced again: the next message goes at once.
+    h.client.send({ t: 'msg', id: 'e', text: 'e' });
+    expect(await s.nextOf('msg')).toMatchObject({ id: 'e' });
+  });
+
+  it('12.7: stops retrying (idle, unavailable) when a socket that never opened meets a refused origin', async () => {
+    let asked = 0;
+    const h = harness({
+      socket: () => nodeSocket('ws://127.0.0.1:9/'),
+      refused: async () => {
+        asked++;
+        return true;
+      },
+    });
+    h.client.connect();
+    await h.until('idle');
+    expect(h.states.at(-1)).toEqual({ state: 'idle', reason: 'unavailable' });
+    expect(asked).toBe(1);
+  });
+
+  it('12.7: asks no more after a check that got no answer (relay down, CSP), until connect()', async () => {
+    let asked = 0;
+    const h = harness({
+      socket: () => nodeSocket('ws://127.0.0.1:9/'),
+      refused: async () => {
+        asked++;
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    h.client.connect();
+    await h.when(() => h.states.filter((s) => s.state === 'reconnecting').length >= 3);
+    expect(asked).toBe(1);
+    h.client.destroy();
+    h.client.connect();
+    await h.when(() => asked === 2);
+  });
+
+  it('12.7: keeps reconnecting when the origin is allowed, and asks no more after that', async () => {
+    let asked = 0;
+    let sockets = 0;
+    const h = harness({
+      socket: (url) => (++sockets < 3 ? nodeSocket('ws://127.0.0.1:9/') : nodeSocket(url)),
+      refused: async () => {
+        asked++;
+        return false;
+      },
+    });
+    await opened(h);
+    expect(asked).toBe(1);
+    expect(sockets).toBe(3);
+  });
+
   it('refuses more messages than the outbox limit', () => {
     const h = harness({ outboxLimit: 2, socket: () => nodeSocket('ws://127.0.0.1:9/') });
     expect(h.client.send({ t: 'msg', id: 'a', text: '1' })).toBe(true);

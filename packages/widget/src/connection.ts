@@ -14,8 +14,11 @@ import type { TokenStore } from './token-store.js';
 /** Lifecycle of the visitor connection (README "Connection state machine"). */
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'ended';
 
-/** Why the connection went `idle` on its own. */
-export type IdleReason = 'closed' | 'replaced';
+/**
+ * Why the connection went `idle` on its own: closed by the relay, replaced by another tab, or
+ * unavailable (the relay refuses this page's origin: retrying cannot help).
+ */
+export type IdleReason = 'closed' | 'replaced' | 'unavailable';
 
 /** The parts of a browser `WebSocket` the client uses (the `ws` package fits too). */
 export interface SocketLike {
@@ -54,6 +57,11 @@ export interface ConnectionOptions {
   outboxLimit?: number;
   /** Random source for the jitter (tests pin it). */
   random?: () => number;
+  /**
+   * Asked when a socket closed before it ever opened (browsers hide why): resolves true when
+   * the relay refuses this page's origin, which stops the retries (idle, `unavailable`).
+   */
+  refused?: () => Promise<boolean>;
   /** Every frame from the relay; `replay` is true for history replayed right after `welcome`. */
   onFrame: (frame: RelayToVisitor, replay: boolean) => void;
   /** Every state change; `reason` when it went idle on its own. */
@@ -113,6 +121,16 @@ export function createConnection(o: ConnectionOptions): Connection {
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let replaying = false;
   let pendingEnd = false;
+  // After a `rate_limited` refusal the outbox is paced: the refused message again after the
+  // relay's hint, then one message per ack, until it is empty (issue #12, item 2). The relay
+  // refuses every other message until the refused one is back, so the order holds.
+  let paced = false;
+  let pacer: ReturnType<typeof setTimeout> | undefined;
+  // Bumped by connect()/destroy(): an origin check answered for an older attempt is ignored.
+  let series = 0;
+  let checking = false;
+  // No more origin checks until connect(): a socket opened, or a check said allowed or failed.
+  let settled = false;
 
   const move = (to: ConnectionState, reason?: IdleReason) => {
     if (!NEXT[state].includes(to)) throw new WidgetError('bad_state', `${state} → ${to}`);
@@ -124,12 +142,21 @@ export function createConnection(o: ConnectionOptions): Connection {
     if (ws?.readyState === 1) ws.send(JSON.stringify(frame));
   };
 
+  // The oldest unconfirmed message (the one the relay holds after a refusal).
+  const writeHead = () => {
+    const head = outbox.values().next().value;
+    if (head) write(head);
+    else paced = false;
+  };
+
   // Forgets the current socket without waiting for its close handshake (a dead peer would
   // keep us waiting), and stops every timer.
   const detach = () => {
     clearTimeout(retryTimer);
     clearTimeout(watchdog);
     clearInterval(heartbeat);
+    clearTimeout(pacer);
+    paced = false;
     replaying = false;
     const old = ws;
     ws = null;
@@ -189,12 +216,22 @@ export function createConnection(o: ConnectionOptions): Connection {
       case 'ack':
         outbox.delete(frame.id);
         lastSeq = Math.max(lastSeq, frame.seq);
+        if (paced) writeHead();
         break;
       case 'queued':
         outbox.delete(frame.id);
+        if (paced) writeHead();
         break;
       case 'error':
+        if (frame.code === 'rate_limited' && frame.id) {
+          // Not a failure: the message stays in the outbox and goes again after the hint.
+          paced = true;
+          clearTimeout(pacer);
+          pacer = setTimeout(writeHead, frame.retryMs ?? 1000);
+          return;
+        }
         if (frame.id) outbox.delete(frame.id);
+        if (paced) writeHead();
         // A resume token the relay no longer knows: the old chat is over, say so (F3).
         if (frame.code === 'session_ended') return finish('unknown');
         break;
@@ -208,13 +245,40 @@ export function createConnection(o: ConnectionOptions): Connection {
     o.onFrame(frame, replaying);
   };
 
-  const dropped = (code: number) => {
+  // A socket that never opened may be a refused origin (issue #12, item 7): ask once at a
+  // time, until an answer says the origin is allowed or a socket opens.
+  const check = () => {
+    if (!o.refused || checking || settled) return;
+    checking = true;
+    const mine = series;
+    o.refused().then(
+      (refused) => {
+        checking = false;
+        if (mine !== series) return;
+        if (!refused) settled = true;
+        else if (state === 'reconnecting' || state === 'connecting') {
+          detach();
+          move('idle', 'unavailable');
+        }
+      },
+      () => {
+        // Unanswered (relay down, or a CSP that lists only the ws(s) URL): ask no more until
+        // the next connect(), so a strict page logs one violation, not one per retry.
+        checking = false;
+        if (mine === series) settled = true;
+      },
+    );
+  };
+
+  const dropped = (code: number, wasOpen: boolean) => {
     detach();
     if (state === 'idle' || state === 'ended') return;
     if (code === CLOSE_CODES.sessionEnded) finish('unknown');
     else if (code === CLOSE_CODES.replaced) move('idle', 'replaced');
-    else if (RECONNECT_CLOSE_CODES.includes(code)) reconnect();
-    else move('idle', 'closed');
+    else if (RECONNECT_CLOSE_CODES.includes(code)) {
+      reconnect();
+      if (!wasOpen) check();
+    } else move('idle', 'closed');
   };
 
   function open() {
@@ -224,7 +288,9 @@ export function createConnection(o: ConnectionOptions): Connection {
     const socket = (o.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike))(o.url);
     ws = socket;
     arm();
+    let wasOpen = false;
     socket.onopen = () => {
+      wasOpen = settled = true;
       const hello: FrameOf<VisitorToRelay, 'hello'> = {
         t: 'hello',
         v: PROTOCOL_VERSION,
@@ -238,7 +304,7 @@ export function createConnection(o: ConnectionOptions): Connection {
       const frame = typeof event.data === 'string' ? readFrame(event.data) : null;
       if (frame) receive(frame);
     };
-    socket.onclose = (event) => dropped(event.code);
+    socket.onclose = (event) => dropped(event.code, wasOpen);
     socket.onerror = () => {
       // A close event follows every error; the decision is taken there.
     };
@@ -256,6 +322,8 @@ export function createConnection(o: ConnectionOptions): Connection {
       if (state !== 'idle' && state !== 'ended') return;
       if (state === 'ended') lastSeq = 0;
       attempt = 0;
+      series++;
+      settled = false;
       open();
     },
     retryNow() {
@@ -266,6 +334,7 @@ export function createConnection(o: ConnectionOptions): Connection {
         if (outbox.size >= (o.outboxLimit ?? CONNECTION_DEFAULTS.outboxLimit)) return false;
         outbox.set(frame.id, frame);
         self.connect();
+        if (paced) return true;
       }
       if (state === 'open') write(frame);
       return true;
@@ -278,6 +347,7 @@ export function createConnection(o: ConnectionOptions): Connection {
       } else finish('visitor');
     },
     destroy() {
+      series++;
       outbox.clear();
       detach();
       if (state !== 'idle') move('idle');

@@ -17,6 +17,7 @@ export const EN = {
   reconnecting: 'Reconnecting…',
   closed: 'Disconnected.',
   replaced: 'Open in another tab.',
+  unavailable: 'Chat unavailable.',
   retry: 'Retry',
   name: 'Name',
   email: 'E-mail',

@@ -19,6 +19,7 @@ export const DE: Strings = {
   reconnecting: 'Verbinde neu…',
   closed: 'Getrennt.',
   replaced: 'In anderem Tab offen.',
+  unavailable: 'Chat nicht verfügbar.',
   retry: 'Erneut',
   name: 'Name',
   email: 'E-Mail',

@@ -19,6 +19,7 @@ export const ES: Strings = {
   reconnecting: 'Reconectando…',
   closed: 'Desconectado.',
   replaced: 'Abierto en otra pestaña.',
+  unavailable: 'Chat no disponible.',
   retry: 'Reintentar',
   name: 'Nombre',
   email: 'Correo',

@@ -19,6 +19,7 @@ export const FR: Strings = {
   reconnecting: 'Reconnexion…',
   closed: 'Déconnecté.',
   replaced: 'Ouvert dans un autre onglet.',
+  unavailable: 'Chat indisponible.',
   retry: 'Réessayer',
   name: 'Nom',
   email: 'E-mail',

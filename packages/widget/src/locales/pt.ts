@@ -19,6 +19,7 @@ export const PT: Strings = {
   reconnecting: 'Reconectando…',
   closed: 'Desconectado.',
   replaced: 'Aberto em outra aba.',
+  unavailable: 'Chat indisponível.',
   retry: 'Tentar de novo',
   name: 'Nome',
   email: 'E-mail',

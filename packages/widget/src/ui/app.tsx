@@ -208,7 +208,7 @@ export class App extends Component<ViewProps, UiState> {
         <MessageList {...p} />
         <div class="x" role="status">
           {note}{' '}
-          {s.idleReason && (
+          {s.idleReason && s.idleReason !== 'unavailable' && (
             <button type="button" class="lk" onClick={actions.retry}>
               {t.retry}
             </button>
