@@ -73,6 +73,8 @@ export interface ConsoleState {
   /** Per session, the last `seq` that existed when we first signed in: older is history. */
   historySeq: Map<string, number>;
   error: ShownError | null;
+  /** The relay node cannot reach the rest of its cluster: other nodes' visitors are missing. */
+  partial: boolean;
 }
 
 /** What can happen to the state. */
@@ -110,6 +112,7 @@ export function initialState(): ConsoleState {
     visible: true,
     historySeq: new Map(),
     error: null,
+    partial: false,
   };
 }
 
@@ -269,6 +272,8 @@ function onFrame(state: ConsoleState, frame: RelayToOperator, limits: StoreLimit
     }
     case 'operators':
       return { ...state, operators: frame.operators };
+    case 'cluster':
+      return { ...state, partial: frame.partial };
     case 'error': {
       const error: ShownError = {
         code: frame.code,
@@ -320,6 +325,8 @@ function onReady(state: ConsoleState, frame: Extract<RelayToOperator, { t: 'read
       chats,
       tabs,
       historySeq,
+      // A fresh sign-in starts whole; a partial node says so right after `ready`.
+      partial: false,
     },
     state.active,
   );
