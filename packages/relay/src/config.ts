@@ -118,7 +118,15 @@ export const configSchema = z
     mail: mail.prefault({ transport: 'log' }),
     session: session.prefault({}),
     limits: limits.prefault({}),
-    cluster: z.object({ redisUrl: z.url().optional() }).prefault({}),
+    cluster: z
+      .object({
+        redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+        /** How long a node waits for the owner's answer to a claim (README "Handover"). */
+        claimTimeoutMs: z.number().int().min(10).max(60_000).default(1000),
+        /** On SIGTERM, how long detached sessions wait to be claimed by another node. */
+        handoverMs: z.number().int().min(0).max(600_000).default(10_000),
+      })
+      .prefault({}),
     /** IP geolocation: the embedded country database always; a city mmdb file when given. */
     geo: z.object({ cityDb: z.string().min(1).optional() }).prefault({}),
     /** Demo mode: serve /demo/ and allow the listening address as an origin of site `demo`. */

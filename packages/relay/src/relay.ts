@@ -1,6 +1,9 @@
 import type { Dispatcher } from '@conduit-chat/mail';
 import { CLOSE_CODES, LIMITS } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
+import type { Bus, BusHandlers } from './bus/bus.js';
+import { createRedisBus } from './bus/redis-bus.js';
+import { type Cluster, createCluster, registerBusMetrics } from './cluster.js';
 import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.js';
 import { applyReload, type ReloadResult } from './config-reload.js';
 import { RelayError } from './errors.js';
@@ -33,6 +36,11 @@ export interface RelayDeps {
   assets?: AssetDirs;
   /** Loads native uWS (tests of the fallback, CHECKLIST F15). */
   loadUws?: () => UwsLoad;
+  /**
+   * The bus to the other nodes of a cluster (default: Redis when `cluster.redisUrl` is set,
+   * else none: a single node). `createLocalBus(network, handlers)` joins relays of one process.
+   */
+  bus?: (handlers: BusHandlers) => Bus;
 }
 
 /** Live numbers of a relay (F12: all maps empty once every session ended). */
@@ -101,6 +109,8 @@ export async function startRelay(
   const hub = createHub({ config, dispatcher, logger, counters: metrics.counters });
   const visitors = visitorEndpoint(hub, tech);
   const operators = operatorEndpoint(hub);
+  const cluster = await joinCluster(config, deps, hub, operators.command, logger);
+  if (cluster) registerBusMetrics(metrics.registry, cluster.bus);
   const assets = createStaticAssets(deps.assets ?? {}, { demo: config.demo });
   const http = createHttpRoutes({
     hub,
@@ -130,6 +140,7 @@ export async function startRelay(
       open(conn) {
         connections[conn.data.role]++;
         gate.opened(conn);
+        cluster?.opened(conn);
         endpoint(conn).open(conn);
       },
       message(conn, data) {
@@ -154,6 +165,7 @@ export async function startRelay(
         connections[conn.data.role]--;
         gate.closed(conn);
         endpoint(conn).close(conn);
+        cluster?.closed(conn);
       },
     },
     {
@@ -181,6 +193,7 @@ export async function startRelay(
     port = await transport.listen(config.host, config.port);
   } catch (error) {
     await transport.close();
+    await cluster?.close();
     throw new RelayError('listen_failed', `cannot listen on ${config.host}:${config.port}`, error);
   }
   if (config.demo) {
@@ -197,9 +210,6 @@ export async function startRelay(
       'serving a non-loopback address without TLS: put a TLS proxy in front',
     );
   }
-  if (config.cluster.redisUrl) {
-    logger.warn('cluster.redisUrl is set but cluster mode is not implemented: running as one node');
-  }
   logger.info(
     { port, host: config.host, transport: transport.name, sites: config.sites.length },
     'listening',
@@ -209,12 +219,21 @@ export async function startRelay(
   async function shutdown(): Promise<void> {
     closing = true;
     transport.stopListening();
+    if (cluster) {
+      // Clustered: visitors reconnect to another node and their sessions move there
+      // (README "SIGTERM in cluster mode"); what is still here after the wait ends as below.
+      for (const conn of [...transport.connections()])
+        conn.close(CLOSE_CODES.restart, 'relay restarting');
+      const left = await cluster.handover(config.cluster.handoverMs);
+      logger.info({ left }, 'shutdown: handover window over');
+    }
     const live = [...hub.store.all()];
     for (const session of live) hub.endSession(session, 'shutdown', CLOSE_CODES.restart);
     for (const conn of [...transport.connections()])
       conn.close(CLOSE_CODES.restart, 'relay restarting');
     const drained = await dispatcher.drain(config.limits.shutdownDrainMs);
     logger.info({ sessions: live.length, ...drained }, 'shutdown: sessions ended, mail drained');
+    await cluster?.close();
     await transport.close();
     await ownDispatcher?.close();
     logger.info('closed');
@@ -256,4 +275,29 @@ export async function startRelay(
       return closed;
     },
   };
+}
+
+/** The cluster this relay joins (`deps.bus`, or Redis for `cluster.redisUrl`); null: single node. */
+async function joinCluster(
+  config: RelayConfig,
+  deps: RelayDeps,
+  hub: ReturnType<typeof createHub>,
+  command: Parameters<typeof createCluster>[0]['command'],
+  logger: Logger,
+): Promise<Cluster | null> {
+  const url = config.cluster.redisUrl;
+  if (deps.bus) return createCluster({ hub, command, bus: deps.bus });
+  if (!url) return null;
+  let redis: ReturnType<typeof createRedisBus> | null = null;
+  const cluster = createCluster({
+    hub,
+    command,
+    bus: (handlers) => {
+      redis = createRedisBus({ url, logger }, handlers);
+      return redis;
+    },
+  });
+  await (redis as ReturnType<typeof createRedisBus> | null)?.connect();
+  logger.info({ node: cluster.bus.node, up: cluster.bus.up }, 'cluster: joined over redis');
+  return cluster;
 }

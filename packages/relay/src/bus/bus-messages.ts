@@ -66,8 +66,8 @@ export const busMessage = z.discriminatedUnion('k', [
   z.object({ k: z.literal('to'), to: nodeId, c: connId, f: relayToOperator }),
   // The operators this node holds for the site.
   z.object({ k: z.literal('ops'), ops: z.array(person).max(OPS_MAX) }),
-  // "Send me your visitors" (for one console, or the whole node).
-  z.object({ k: z.literal('who'), c: connId.optional() }),
+  // "Send me your visitors" (for one console, or the whole node); `ops`: your operators only.
+  z.object({ k: z.literal('who'), c: connId.optional(), ops: z.literal(true).optional() }),
   // A node's visitors, in parts; `last` closes the list.
   z.object({
     k: z.literal('snap'),
