@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cleanupAfterEach,
@@ -14,58 +12,15 @@ import {
   testConfig,
   visitor,
 } from './test-relay.js';
+import { freePort, relayProcess } from './test-relay-process.js';
 
 // CHECKLIST F7: a relay process killed with SIGKILL. Its clients notice at once (the kernel
 // resets their connections), reconnect to the relay that replaces it, and are told the chat
 // is gone: the new process never knew the token. Nothing the dead process held is mailed
 // later, by it or by its successor. Real processes (the CLI from source), real SMTP.
 
-const RELAY_PROCESS = fileURLToPath(
-  new URL('../../../test-support/relay-process.mjs', import.meta.url),
-);
 const dir = mkdtempSync(join(tmpdir(), 'conduit-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A free port on 127.0.0.1 (the restarted relay must listen where the first one did). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-/** Starts `conduit-relay --config file` in its own process; resolves once it listens. */
-async function relayProcess(
-  configFile: string,
-): Promise<{ child: ChildProcess; log: () => string }> {
-  const child = spawn(process.execPath, [RELAY_PROCESS, '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), 30_000);
-    const check = () => {
-      if (out.includes('"msg":"listening"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited with ${code}:\n${out}`));
-    });
-  });
-  return { child, log: () => out };
-}
 
 function killed(child: ChildProcess): Promise<NodeJS.Signals | null> {
   return new Promise((resolve) => {
