@@ -337,8 +337,12 @@ function onVisitor(state: ConsoleState, v: VisitorSnapshot): ConsoleState {
   visitors.set(v.session, v);
   let next: ConsoleState = { ...state, visitors };
   const chat = state.chats.get(v.session);
-  if (chat) next = putChat(next, { ...chat, visitor: v });
-  else if (v.state !== 'browsing') next = putChat(next, emptyChat(v.session, v));
+  // A chat missing from `ready` was taken for over ('unknown'); a clustered relay lists other
+  // nodes' visitors just after it, so a snapshot brings the chat back.
+  if (chat) {
+    const ended = chat.ended === 'unknown' ? null : chat.ended;
+    next = putChat(next, { ...chat, visitor: v, ended });
+  } else if (v.state !== 'browsing') next = putChat(next, emptyChat(v.session, v));
   if (v.owner && v.owner.id === state.me?.id && !next.tabs.includes(v.session)) {
     next = { ...next, tabs: [...next.tabs, v.session] };
   }
