@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRedis, type TestRedis } from '../../../test-support/redis-server.js';
+import { createLocalBus, createLocalNetwork } from './bus/local-bus.js';
 import {
   cleanupAfterEach,
   hello,
@@ -258,5 +259,38 @@ describe('cluster over redis', () => {
       'select',
     ]);
     expect([...commands].filter((c) => !allowed.has(c))).toEqual([]);
+  });
+});
+
+describe('cluster over the local bus', () => {
+  it('relays of one process sharing a network act as one: operator and visitor on different nodes, resume on the other', async () => {
+    const network = createLocalNetwork();
+    const start = async () => {
+      const t = await startTestRelay(
+        'ws',
+        { cluster: { handoverMs: 200 } },
+        { bus: (h) => createLocalBus(network, h) },
+      );
+      cleanups.push(() => t.relay.close());
+      return t;
+    };
+    const [a, b] = [await start(), await start()];
+    const { client: op } = await operator(a.operatorUrl());
+    const { client: v, welcome } = await visitor(b.visitorUrl());
+    await op.next('visitor', (f) => f.visitor.session === welcome.session);
+    v.send({ t: 'msg', id: 'v1', text: 'local bus' });
+    expect(await op.next('msg')).toMatchObject({ seq: 1, text: 'local bus' });
+    op.send({ t: 'msg', session: welcome.session, id: 'o1', text: 'heard you' });
+    expect(await op.next('ack')).toMatchObject({ id: 'o1', seq: 2 });
+    expect(await v.next('msg', (f) => f.seq === 2)).toMatchObject({ text: 'heard you' });
+    await v.close();
+    const moved = new TestClient(a.visitorUrl());
+    await moved.opened();
+    moved.send(hello({ resume: welcome.token, lastSeq: 1 }));
+    expect(await moved.next('welcome')).toMatchObject({ session: welcome.session, resumed: true });
+    expect(await moved.next('msg')).toMatchObject({ seq: 2, text: 'heard you' });
+    expect([a.relay.stats().sessions, b.relay.stats().sessions]).toEqual([1, 0]);
+    await moved.close();
+    await op.close();
   });
 });
