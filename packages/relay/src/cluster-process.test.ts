@@ -7,6 +7,7 @@ import { startRedis, type TestRedis } from '../../../test-support/redis-server.j
 import {
   cleanupAfterEach,
   hello,
+  KEY_B,
   operator,
   TestClient,
   testConfig,
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
@@ -38,7 +39,8 @@ describe('cluster of relay processes', () => {
   async function node(name: string) {
     const port = await freePort();
     const file = join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify({ ...testConfig('uws'), port }));
+    const cluster = { heartbeatMs: 200 };
+    writeFileSync(file, JSON.stringify({ ...testConfig('uws'), port, cluster }));
     const relay = await relayProcess(file, { CONDUIT_REDIS_URL: redis.url });
     cleanups.push(async () => {
       relay.child.kill('SIGKILL');
@@ -85,5 +87,29 @@ describe('cluster of relay processes', () => {
     expect(again.queued('msg')).toEqual([]);
     await op.client.close();
     expect((await redis.cli('--scan')).trim()).toBe('');
+  }, 60_000);
+
+  it("F7/F14: a node killed with SIGKILL: the other nodes' consoles drop its visitors and operators within a few heartbeats", async () => {
+    const a = await node('a');
+    const b = await node('b');
+    const op = await operator(`${a.url}/v1/operator?site=acme`);
+    const bob = await operator(`${b.url}/v1/operator?site=acme`, KEY_B);
+    const v = await visitor(`${b.url}/v1/visitor?site=acme`);
+    await op.client.next('visitor', (f) => f.visitor.session === v.welcome.session);
+    await op.client.next('operators', (f) => f.operators.length === 2);
+    b.child.kill('SIGKILL');
+    await exited(b.child);
+    expect(await op.client.next('gone', () => true, 5000)).toEqual({
+      t: 'gone',
+      session: v.welcome.session,
+      reason: 'unknown',
+    });
+    expect(await op.client.next('operators', (f) => f.operators.length === 1, 5000)).toEqual({
+      t: 'operators',
+      operators: [{ id: 'ada', name: 'Ada' }],
+    });
+    await op.client.close();
+    await bob.client.close();
+    await v.client.close();
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { CLOSE_CODES, type OperatorToRelay, type RelayToOperator } from '@conduit-chat/protocol';
 import type { Bus, BusHandlers } from './bus/bus.js';
-import { type BusMessage, SNAP_PART } from './bus/bus-messages.js';
+import { type BusMessage, NODES_CHANNEL, SNAP_PART } from './bus/bus-messages.js';
 import type { SiteConfig } from './config.js';
 import { exportSession, importSession } from './handover.js';
 import { type Hub, newConnState, type RelayConn } from './hub.js';
@@ -61,6 +61,8 @@ export function createCluster(deps: ClusterDeps) {
   let nextConn = 1;
   let closed = false;
   let wasDown = false;
+  /** When each other node was last heard (monotonic ms), for the heartbeat sweep. */
+  const lastSeen = new Map<string, number>();
 
   const bus = deps.bus({ message, status });
 
@@ -157,6 +159,8 @@ export function createCluster(deps: ClusterDeps) {
   }
 
   function message(siteId: string, from: string, m: BusMessage): void {
+    lastSeen.set(from, performance.now());
+    if (siteId === NODES_CHANNEL) return;
     if (!subscribed.has(siteId)) return;
     const site = hub.sites.get(siteId);
     if (!site) return;
@@ -235,15 +239,50 @@ export function createCluster(deps: ClusterDeps) {
         adopt(siteId, m.s, m.state);
         return;
       }
-      case 'bye': {
-        remoteOps.get(siteId)?.delete(from);
-        const d = dir(siteId);
-        for (const [session, node] of d) if (node === from) d.delete(session);
-        hub.operatorsChanged(siteId, false);
+      case 'bye':
+        forgetNode(siteId, from, false);
         return;
-      }
+      case 'beat':
+        return;
     }
   }
+
+  /**
+   * Forgets a node's operators and directory entries for a site: it left (`bye`: its sessions
+   * moved or ended, and said so), or it died (`gone` for its visitors: their chats are lost).
+   */
+  function forgetNode(siteId: string, node: string, died: boolean): void {
+    const ops = remoteOps.get(siteId);
+    const had = ops?.delete(node) ?? false;
+    const d = directory.get(siteId);
+    if (d) {
+      for (const [session, owner] of d) {
+        if (owner !== node) continue;
+        d.delete(session);
+        if (died) hub.toLocalOperators(siteId, { t: 'gone', session, reason: 'unknown' });
+      }
+    }
+    if (had) hub.operatorsChanged(siteId, false);
+  }
+
+  /** Nodes silent for 3 heartbeats are dead (SIGKILL, cable): what they held is gone. */
+  function sweep(): void {
+    if (!bus.up) return;
+    const limit = performance.now() - 3 * config.cluster.heartbeatMs;
+    for (const [node, seen] of lastSeen) {
+      if (seen > limit) continue;
+      lastSeen.delete(node);
+      logger.warn({ node }, 'cluster: node silent, taken for dead');
+      for (const siteId of subscribed) forgetNode(siteId, node, true);
+    }
+  }
+
+  void bus.subscribe(NODES_CHANNEL);
+  const heartbeat = setInterval(() => {
+    bus.publish(NODES_CHANNEL, { k: 'beat' });
+    sweep();
+  }, config.cluster.heartbeatMs);
+  heartbeat.unref();
 
   /** Runs another node's operator frame here if this node holds the session. */
   function run(site: SiteConfig, from: string, m: Extract<BusMessage, { k: 'cmd' }>): void {
@@ -309,6 +348,9 @@ export function createCluster(deps: ClusterDeps) {
     const news = up ? wasDown : true;
     wasDown = !up;
     if (!news) return;
+    // Nobody was heard while we were deaf: the sweep starts their clocks again.
+    const now = performance.now();
+    for (const node of lastSeen.keys()) lastSeen.set(node, now);
     for (const conn of conns.values()) hub.send(conn, { t: 'cluster', partial: !up });
     if (!up) return;
     // Back: tell the others what they missed, and ask for what we missed.
@@ -416,6 +458,7 @@ export function createCluster(deps: ClusterDeps) {
     /** Leaves the cluster: `bye` on every site, then the bus closes. */
     async close(): Promise<void> {
       for (const siteId of subscribed) bus.publish(siteId, { k: 'bye' });
+      clearInterval(heartbeat);
       closed = true;
       hub.setRemote(null);
       await bus.close();

@@ -13,6 +13,11 @@ import { z } from 'zod';
 
 /** Visitors per `snap` message (a Redis subscriber whose buffer passes 32 MB is dropped). */
 export const SNAP_PART = 200;
+/**
+ * The pseudo-site every node subscribes to for heartbeats: not a valid site id (those are
+ * letters, digits, `_` and `-`), so it never meets a site's channel.
+ */
+export const NODES_CHANNEL = '.nodes';
 /** Operators one node may announce for a site. */
 const OPS_MAX = 1000;
 
@@ -88,6 +93,8 @@ export const busMessage = z.discriminatedUnion('k', [
   }),
   // The sender leaves the cluster.
   z.object({ k: z.literal('bye') }),
+  // The sender is alive (on `NODES_CHANNEL` only).
+  z.object({ k: z.literal('beat') }),
 ]);
 
 /** A bus message. */

@@ -43,6 +43,7 @@ export const SAMPLES: BusMessage[] = [
   { k: 'claim', s: 'S1', tok: 'S1secret' },
   { k: 'hand', to: 'n2', s: 'S1', denied: true },
   { k: 'bye' },
+  { k: 'beat' },
 ];
 
 /** Runs the bus contract against `factory`. */
