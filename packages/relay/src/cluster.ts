@@ -68,7 +68,10 @@ export function createCluster(deps: ClusterDeps) {
 
   function dir(siteId: string): Map<string, string> {
     let map = directory.get(siteId);
-    if (!map) directory.set(siteId, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      directory.set(siteId, map);
+    }
     return map;
   }
 
@@ -192,7 +195,10 @@ export function createCluster(deps: ClusterDeps) {
       }
       case 'ops': {
         let nodes = remoteOps.get(siteId);
-        if (!nodes) remoteOps.set(siteId, (nodes = new Map()));
+        if (!nodes) {
+          nodes = new Map();
+          remoteOps.set(siteId, nodes);
+        }
         if (m.ops.length > 0) nodes.set(from, m.ops);
         else nodes.delete(from);
         hub.operatorsChanged(siteId, false);
@@ -208,7 +214,10 @@ export function createCluster(deps: ClusterDeps) {
         if (m.to !== undefined && m.to !== bus.node) return;
         const key = `${siteId}\n${from}`;
         let seen = snapping.get(key);
-        if (!seen) snapping.set(key, (seen = new Set()));
+        if (!seen) {
+          seen = new Set();
+          snapping.set(key, seen);
+        }
         const d = dir(siteId);
         for (const v of m.v) {
           if (store.get(v.session)) continue;
