@@ -102,15 +102,18 @@ export type BusMessage = z.output<typeof busMessage>;
 /** A session in transit. */
 export type SessionState = z.output<typeof sessionState>;
 
-const envelope = z.object({ n: nodeId, m: busMessage });
+/** Messages one publish may carry (a turn's messages for a site go out together). */
+export const BATCH_MAX = 64;
 
-/** The text a message travels as (Redis). */
-export function busText(node: string, message: BusMessage): string {
-  return JSON.stringify({ n: node, m: message });
+const envelope = z.object({ n: nodeId, m: z.array(busMessage).min(1).max(BATCH_MAX) });
+
+/** The text messages travel as (Redis): the sender's node first, then the messages in order. */
+export function busText(node: string, messages: BusMessage[]): string {
+  return JSON.stringify({ n: node, m: messages });
 }
 
-/** Parses and checks a message's text; null when it is not one. */
-export function parseBusText(text: string): { from: string; message: BusMessage } | null {
+/** Parses and checks a publish's text; null when it is not one. */
+export function parseBusText(text: string): { from: string; messages: BusMessage[] } | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -118,5 +121,5 @@ export function parseBusText(text: string): { from: string; message: BusMessage 
     return null;
   }
   const result = envelope.safeParse(raw);
-  return result.success ? { from: result.data.n, message: result.data.m } : null;
+  return result.success ? { from: result.data.n, messages: result.data.m } : null;
 }

@@ -32,9 +32,9 @@ describe('redis bus', () => {
     await bus.subscribe('acme');
     const raw = createClient({ url: redis.url });
     await raw.connect();
-    await raw.publish('conduit:site:acme', '{"n":"x","m":{"k":"nope"}}');
+    await raw.publish('conduit:site:acme', '{"n":"x","m":[{"k":"nope"}]}');
     await raw.publish('conduit:site:acme', 'not json');
-    await raw.publish('conduit:site:acme', '{"n":"x","m":{"k":"bye"}}');
+    await raw.publish('conduit:site:acme', '{"n":"x","m":[{"k":"bye"}]}');
     await vi.waitFor(() => expect(got).toEqual([{ k: 'bye' }]), { timeout: 3000 });
     expect(bus.stats().dropped).toBe(2);
     expect((await redis.cli('--scan')).trim()).toBe('');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { type Bus, type BusHandlers, type BusStats, siteChannel } from './bus.js';
-import { type BusMessage, busText, parseBusText } from './bus-messages.js';
+import { BATCH_MAX, type BusMessage, busText, parseBusText } from './bus-messages.js';
 
 // The Redis bus: PUBLISH on one connection, SUBSCRIBE on a second (a subscribed connection
 // can do nothing else). Pub/sub only: no key is ever written. While Redis is away the node
@@ -53,7 +53,11 @@ export function createRedisBus(
   let closing = false;
   let everUp = false;
 
+  // Redis sends a subscriber its own messages too: they are recognised by their first bytes
+  // (`busText` writes the node first), before any parsing.
+  const own = busText(node, [{ k: 'bye' }]).slice(0, `{"n":"${node}",`.length);
   const listener = (text: string, channel: string) => {
+    if (text.startsWith(own)) return;
     const site = channel.slice(siteChannel('').length);
     if (!wanted.has(site)) return;
     const parsed = parseBusText(text);
@@ -62,9 +66,30 @@ export function createRedisBus(
       return;
     }
     if (parsed.from === node) return;
-    stats.received++;
-    handlers.message(site, parsed.from, parsed.message);
+    for (const message of parsed.messages) {
+      stats.received++;
+      handlers.message(site, parsed.from, message);
+    }
   };
+
+  // A turn's messages for a site go out as one PUBLISH (at most BATCH_MAX each): the cost of a
+  // Redis command is paid per batch, not per chat message; the order stays the publish order.
+  const batches = new Map<string, BusMessage[]>();
+  let flushing = false;
+  function flush(): void {
+    flushing = false;
+    for (const [site, batch] of batches) send(site, batch);
+    batches.clear();
+  }
+  function send(site: string, batch: BusMessage[]): void {
+    if (!up) {
+      stats.dropped += batch.length;
+      return;
+    }
+    pub.publish(siteChannel(site), busText(node, batch)).catch(() => {
+      stats.dropped += batch.length;
+    });
+  }
 
   function update(): void {
     const now = pub.isReady && sub.isReady && !closing;
@@ -126,12 +151,25 @@ export function createRedisBus(
         return;
       }
       stats.published++;
-      pub.publish(siteChannel(site), busText(node, message)).catch(() => {
-        stats.dropped++;
-      });
+      let batch = batches.get(site);
+      if (!batch) {
+        batch = [];
+        batches.set(site, batch);
+      }
+      batch.push(message);
+      if (batch.length >= BATCH_MAX) {
+        batches.delete(site);
+        send(site, batch);
+      }
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
+      }
     },
     stats: () => ({ ...stats }),
     async close() {
+      // What this turn published (a leaving node's `bye`) still goes out.
+      flush();
       closing = true;
       wanted.clear();
       update();
