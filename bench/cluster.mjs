@@ -136,7 +136,11 @@ async function measure(opPort, visitorPort, pids) {
   return { msgs, seconds, cpu, perCpuSecond: msgs / total, perSecond: msgs / seconds };
 }
 
-async function main() {
+/**
+ * Runs both setups; returns the figures and the Markdown lines of the report.
+ * @returns {Promise<{ single: any, two: any, lines: string[] }>}
+ */
+export async function clusterBench() {
   const script = `${BENCH_DIR}conduit-server.mjs`;
   const one = await startServer({
     script,
@@ -163,14 +167,23 @@ async function main() {
     `| one node (uws) | ${fmt(single.msgs)} | ${fmt(single.perSecond)} | relay ${single.cpu[0]?.toFixed(2)} | ${fmt(single.perCpuSecond)} |`,
     `| two nodes + Redis, every message crosses | ${fmt(two.msgs)} | ${fmt(two.perSecond)} | A ${two.cpu[0]?.toFixed(2)} + B ${two.cpu[1]?.toFixed(2)} + redis ${two.cpu[2]?.toFixed(2)} | ${fmt(two.perCpuSecond)} |`,
   ];
-  console.log(rows.join('\n'));
-  console.log(
-    `\n${SITES} sites × ${VISITORS_PER_SITE} visitors in a closed loop (next message on ack), ${WINDOW_S} s window; cross-node/one-node = ${(two.perCpuSecond / single.perCpuSecond).toFixed(2)}`,
-  );
-  console.log(`CLUSTER ${JSON.stringify({ single, two })}`);
+  const lines = [
+    ...rows,
+    '',
+    `${SITES} sites × ${VISITORS_PER_SITE} visitors in a closed loop (next message on ack), ${WINDOW_S} s window, 100-character messages; cross-node / one-node msgs per CPU-second = **${(two.perCpuSecond / single.perCpuSecond).toFixed(2)}**.`,
+  ];
+  return { single, two, lines };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  clusterBench().then(
+    (r) => {
+      console.log(r.lines.join('\n'));
+      console.log(`CLUSTER ${JSON.stringify({ single: r.single, two: r.two })}`);
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
