@@ -11,7 +11,7 @@ import { MEMORY_NODE_FLAGS } from './lib/scenarios.mjs';
 // cannot hold 100 000 sockets), `--per-node` idle visitors each. Reports RSS per session per
 // node (after a forced GC, against each node's baseline) and how long a console signing in on
 // node 1 takes to list every visitor of its site (ready + the other nodes' snapshots).
-// Usage: node bench/cluster-hold.mjs [--nodes 5] [--per-node 19900] [--sites 10]
+// Usage: node bench/cluster-hold.mjs [--nodes 5] [--per-node 19900] [--sites 1]
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -21,7 +21,7 @@ const opt = (name, def) => {
 const NODES = opt('nodes', 5);
 // 20 000 open files per process, minus the relay's own (listen socket, Redis, stdio, …).
 const PER_NODE = opt('per-node', 19_900);
-const SITES = opt('sites', 10);
+const SITES = opt('sites', 1);
 
 async function freePort() {
   const server = createServer();
@@ -147,7 +147,7 @@ export async function clusterHoldBench() {
       ...rows,
       `| **all** | **${total}** | ${sessions.reduce((a, b) => a + b, 0)} | ${Math.round(rss.reduce((a, b) => a + b, 0) / 2 ** 20)} MB | |`,
       '',
-      `${NODES} relays on one redis-server, one generator per node, ${SITES} sites; every visitor connected and said hello in ${(rampMs / 1000).toFixed(1)} s (${ramps.reduce((a, r) => a + (r.failed ?? 0), 0)} failed). A console signing in on node 1 listed all ${view.seen} visitors of its site (${perSite} expected, on every node) in ${Math.round(view.ms)} ms.`,
+      `${NODES} relays on one redis-server, one generator per node, ${SITES} site(s); every visitor connected and said hello in ${(rampMs / 1000).toFixed(1)} s (${ramps.reduce((a, r) => a + (r.failed ?? 0), 0)} failed). A console signing in on node 1 listed all ${view.seen} visitors of its site (${perSite} expected, on every node) in ${Math.round(view.ms)} ms.`,
     ];
     return { held, total, rss, base, sessions, rampMs, view, lines };
   } finally {
