@@ -240,16 +240,31 @@ describe('cluster over redis', () => {
     expect(await v.next('ended')).toEqual({ t: 'ended', reason: 'unknown' });
   });
 
+  it('F14: a node subscribes to a site only while it holds a socket or a session of it', async () => {
+    const a = await node();
+    const subscribers = async () =>
+      Number((await redis.cli('pubsub', 'numsub', 'conduit:site:other')).trim().split('\n')[1]);
+    expect(await subscribers()).toBe(0);
+    const v = await visitor(a.visitorUrl('other'), {}, OTHER_ORIGIN);
+    await until(async () => expect(await subscribers()).toBe(1));
+    v.client.send({ t: 'end' });
+    await v.client.next('ended');
+    await until(async () => expect(await subscribers()).toBe(0));
+  });
+
   it('F14: writes no Redis key, and Redis ran no write command', async () => {
+    const seen = monitored;
     expect((await redis.cli('--scan')).trim()).toBe('');
     const commands = new Set(
-      monitored
+      seen
         .split('\n')
         .map((line) => /^\S+ \[[^\]]+\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase())
         .filter((c): c is string => c !== undefined),
     );
     expect(commands.size).toBeGreaterThan(0);
+    // `pubsub` is this file's own look at the subscriptions (read-only).
     const allowed = new Set([
+      'pubsub',
       'publish',
       'subscribe',
       'unsubscribe',
