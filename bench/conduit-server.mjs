@@ -64,8 +64,13 @@ async function main() {
   const transport = opt('transport', 'uws');
   // The relay's default logger (pino, info, stdout), made here so that `mem` can flush it.
   const logger = relayModule.createLogger('info');
+  // Cluster mode for bench/cluster.mjs: the same config on a Redis bus.
+  const redisUrl = process.env.CONDUIT_REDIS_URL;
   const relay = await relayModule.startRelay(
-    benchConfig({ transport, sites: Number(opt('sites', '10')) }),
+    {
+      ...benchConfig({ transport, sites: Number(opt('sites', '10')) }),
+      ...(redisUrl ? { cluster: { redisUrl, handoverMs: 0 } } : {}),
+    },
     { logger },
   );
   if (relay.transport !== transport) {

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { clusterBench } from './cluster.mjs';
+import { clusterHoldBench } from './cluster-hold.mjs';
 import { BENCH_GRACE_MS, BENCH_OPERATOR_KEY, benchOrigin } from './conduit-server.mjs';
 import { TEXT_CHARS } from './lib/load-generator.mjs';
 import { mailBench } from './lib/mail-bench.mjs';
@@ -14,7 +16,7 @@ import { widgetBoot, widgetSize } from './lib/widget-bench.mjs';
 // written to bench/RESULTS.md. Options:
 //   --quick            tiny sizes and windows (seconds), for development; writes no RESULTS.md
 //   --only=a,b         servers: bare-uws, socket.io, conduit-uws, conduit-ws
-//   --skip=a,b         parts: build, routing, memory, widget, mail
+//   --skip=a,b         parts: build, routing, memory, widget, mail, cluster, cluster-hold
 //   --out=FILE         where to write the Markdown (default bench/RESULTS.md; none with --quick)
 //   --note=TEXT        a line for the report (e.g. that the machine was shared)
 //   --json=FILE        also write the raw results as JSON
@@ -224,6 +226,32 @@ async function main() {
     log(`mail: ${mail ? `${mail.transcriptsPerSec} transcripts/s` : 'not available yet'}`);
   }
 
+  /** @type {any} */
+  let cluster = null;
+  if (!skip.has('cluster') && !overBudget() && !quick) {
+    log('cluster bench (two relays on redis vs one) ...');
+    try {
+      cluster = await clusterBench();
+      log(`cluster: ${cluster.lines.at(-1)}`);
+    } catch (err) {
+      cluster = { error: String(err) };
+      log(`cluster: failed: ${err}`);
+    }
+  }
+
+  /** @type {any} */
+  let clusterHold = null;
+  if (!skip.has('cluster-hold') && !overBudget() && !quick) {
+    log('cluster hold (100 000 visitors across five relays) ...');
+    try {
+      clusterHold = await clusterHoldBench();
+      log(`cluster hold: ${clusterHold.total} visitors held`);
+    } catch (err) {
+      clusterHold = { error: String(err) };
+      log(`cluster hold: failed: ${err}`);
+    }
+  }
+
   const report = {
     date: new Date().toISOString(),
     machine: machine(),
@@ -237,6 +265,8 @@ async function main() {
     servers: results,
     widget,
     mail,
+    cluster,
+    clusterHold,
     durationSec: (performance.now() - t0) / 1000,
   };
   const md = renderMarkdown(report);

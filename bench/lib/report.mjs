@@ -291,6 +291,17 @@ export function renderMarkdown(r) {
     );
   }
 
+  if (r.cluster) {
+    out.push('## Cluster: cross-node routing (issue 14)', '');
+    if (r.cluster.error) out.push(`failed: ${r.cluster.error}`, '');
+    else out.push(...r.cluster.lines, '');
+  }
+  if (r.clusterHold) {
+    out.push('## Cluster: concurrent visitors across relays (issue 14)', '');
+    if (r.clusterHold.error) out.push(`failed: ${r.clusterHold.error}`, '');
+    else out.push(...r.clusterHold.lines, '');
+  }
+
   out.push('## Goals', '');
   out.push(table(['goal', 'measured', 'met', 'why not (when not met)'], goalRows(r)), '');
   return out.join('\n');

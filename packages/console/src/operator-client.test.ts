@@ -106,6 +106,19 @@ describe('operator-client', () => {
     expect(states).toEqual(['connecting', 'authenticating', 'ready', 'reconnecting', 'ready']);
   });
 
+  it('F14: syncs a visitor listed after ready (another relay node) once per lastSeq', async () => {
+    make();
+    const conn = await signIn([]);
+    conn.send({ t: 'visitor', visitor: visitor({ state: 'chatting', lastSeq: 3 }) });
+    expect(await conn.next()).toEqual({ t: 'sync', session: 's1', lastSeq: 0 });
+    // The same lastSeq again (a page change) asks nothing more; a later one asks from what arrived.
+    conn.send({ t: 'visitor', visitor: visitor({ state: 'chatting', lastSeq: 3 }) });
+    for (const n of [1, 2, 3]) conn.send(msg(n));
+    await vi.waitFor(() => expect(client?.lastSeq('s1')).toBe(3));
+    conn.send({ t: 'visitor', visitor: visitor({ state: 'chatting', lastSeq: 5 }) });
+    expect(await conn.next()).toEqual({ t: 'sync', session: 's1', lastSeq: 3 });
+  });
+
   it('F1: resends an unacked message with the same id after a reconnect', async () => {
     make();
     const first = await signIn();

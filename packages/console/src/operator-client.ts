@@ -91,6 +91,15 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
   let paced = false;
   let held: string | null = null;
   let pacer: ReturnType<typeof setTimeout> | undefined;
+  /** The highest `lastSeq` a `sync` was already sent for, per session (no repeats). */
+  const asked = new Map<string, number>();
+  /** Asks for the messages of `v` after the last one seen, once per `lastSeq`. */
+  const catchUp = (v: { session: string; lastSeq: number }) => {
+    const known = seqs.get(v.session) ?? 0;
+    if (v.lastSeq <= known || v.lastSeq <= (asked.get(v.session) ?? 0)) return;
+    asked.set(v.session, v.lastSeq);
+    raw({ t: 'sync', session: v.session, lastSeq: known });
+  };
 
   const setState = (next: ClientState, reason?: ClientEndReason) => {
     if (state === next) return;
@@ -125,6 +134,7 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     if (ws) detach(ws, reason === 'logout' ? CLOSE_CODES.normal : undefined);
     outbox.clear();
     seqs.clear();
+    asked.clear();
     setState('closed', reason);
   };
 
@@ -162,10 +172,8 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
     }, limits.pingEveryMs);
     setState('ready');
     options.onFrame(frame);
-    for (const v of frame.visitors) {
-      const known = seqs.get(v.session) ?? 0;
-      if (v.lastSeq > known) raw({ t: 'sync', session: v.session, lastSeq: known });
-    }
+    asked.clear();
+    for (const v of frame.visitors) catchUp(v);
     for (const entry of outbox.values()) raw(entry);
   };
 
@@ -192,8 +200,14 @@ export function createOperatorClient(options: OperatorClientOptions): OperatorCl
         if (frame.id === held) held = null;
         if (paced) writeHead();
         break;
+      case 'visitor':
+        // A clustered relay lists other nodes' visitors after `ready`, and after a partial
+        // view: their missed messages are fetched the same way.
+        catchUp(frame.visitor);
+        break;
       case 'gone':
         seqs.delete(frame.session);
+        asked.delete(frame.session);
         for (const [id, entry] of outbox) {
           if (entry.session === frame.session && id !== held) outbox.delete(id);
         }

@@ -241,6 +241,17 @@ describe('store', () => {
     expect(s.chats.get('s1')?.ended).toBe('unknown');
   });
 
+  it('F14: brings back a chat missing from ready when another relay node lists its visitor', () => {
+    const s = run([
+      f(readyFrame([visitor({ state: 'chatting' })])),
+      { type: 'open', session: 's1' },
+      f(readyFrame([])),
+      f({ t: 'visitor', visitor: visitor({ state: 'chatting' }) }),
+    ]);
+    expect(s.chats.get('s1')?.ended).toBeNull();
+    expect(s.tabs).toEqual(['s1']);
+  });
+
   it('keys maps by session safely, even for a session named __proto__', () => {
     const s = run([f(readyFrame([visitor({ session: '__proto__' })]))]);
     expect(s.visitors.get('__proto__')?.session).toBe('__proto__');

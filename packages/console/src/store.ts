@@ -73,6 +73,8 @@ export interface ConsoleState {
   /** Per session, the last `seq` that existed when we first signed in: older is history. */
   historySeq: Map<string, number>;
   error: ShownError | null;
+  /** The relay node cannot reach the rest of its cluster: other nodes' visitors are missing. */
+  partial: boolean;
 }
 
 /** What can happen to the state. */
@@ -110,6 +112,7 @@ export function initialState(): ConsoleState {
     visible: true,
     historySeq: new Map(),
     error: null,
+    partial: false,
   };
 }
 
@@ -269,6 +272,8 @@ function onFrame(state: ConsoleState, frame: RelayToOperator, limits: StoreLimit
     }
     case 'operators':
       return { ...state, operators: frame.operators };
+    case 'cluster':
+      return { ...state, partial: frame.partial };
     case 'error': {
       const error: ShownError = {
         code: frame.code,
@@ -320,6 +325,8 @@ function onReady(state: ConsoleState, frame: Extract<RelayToOperator, { t: 'read
       chats,
       tabs,
       historySeq,
+      // A fresh sign-in starts whole; a partial node says so right after `ready`.
+      partial: false,
     },
     state.active,
   );
@@ -330,8 +337,12 @@ function onVisitor(state: ConsoleState, v: VisitorSnapshot): ConsoleState {
   visitors.set(v.session, v);
   let next: ConsoleState = { ...state, visitors };
   const chat = state.chats.get(v.session);
-  if (chat) next = putChat(next, { ...chat, visitor: v });
-  else if (v.state !== 'browsing') next = putChat(next, emptyChat(v.session, v));
+  // A chat missing from `ready` was taken for over ('unknown'); a clustered relay lists other
+  // nodes' visitors just after it, so a snapshot brings the chat back.
+  if (chat) {
+    const ended = chat.ended === 'unknown' ? null : chat.ended;
+    next = putChat(next, { ...chat, visitor: v, ended });
+  } else if (v.state !== 'browsing') next = putChat(next, emptyChat(v.session, v));
   if (v.owner && v.owner.id === state.me?.id && !next.tabs.includes(v.session)) {
     next = { ...next, tabs: [...next.tabs, v.session] };
   }

@@ -58,6 +58,7 @@ const invalid: Record<string, Record<string, unknown>> = {
     ack: { t: 'ack', session: 'S', id: 'm', seq: '1' },
     typing: { t: 'typing', session: 'S', on: true },
     operators: { t: 'operators', operators: [{ id: 'a' }] },
+    cluster: { t: 'cluster', partial: 'yes' },
     error: { t: 'error', code: 'forbidden' },
   },
 };

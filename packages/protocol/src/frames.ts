@@ -230,9 +230,18 @@ export const relayOperatorError = frame('error', {
   retryMs: retryMs.optional(),
 });
 
+/**
+ * The relay node this console is on can (`partial: false`) or cannot (`partial: true`) reach
+ * the other nodes of its cluster: while partial, visitors on other nodes are not shown and
+ * their chats cannot be answered from here. Sent only by clustered relays, on change and
+ * after `ready` while partial.
+ */
+export const relayCluster = frame('cluster', { partial: z.boolean() });
+
 /** Any frame the relay may send an operator. */
 export const relayToOperator = z.discriminatedUnion('t', [
   relayReady,
+  relayCluster,
   relayVisitor,
   relayGone,
   relayOperatorMsg,

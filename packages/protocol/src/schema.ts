@@ -14,6 +14,7 @@ export {
   operatorToRelay,
   operatorTyping,
   relayAck,
+  relayCluster,
   relayEnded,
   relayError,
   relayGone,

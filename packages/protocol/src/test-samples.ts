@@ -125,6 +125,7 @@ export const relayOperatorSamples: RelayToOperator[] = [
   { t: 'ack', session: 'S1abc', id: 'r_1', seq: 6 },
   { t: 'typing', session: 'S1abc', on: true, from: 'visitor' },
   { t: 'operators', operators: [{ id: 'ada', name: 'Ada' }] },
+  { t: 'cluster', partial: true },
   { t: 'error', code: 'forbidden', message: 'Not allowed.', session: 'S1abc' },
   { t: 'pong' },
 ];

@@ -141,7 +141,17 @@ export const configSchema = z
     session: session.prefault({}),
     limits: limits.prefault({}),
     shutdown: shutdown.prefault({}),
-    cluster: z.strictObject({ redisUrl: z.url().optional() }).prefault({}),
+    cluster: z
+      .strictObject({
+        redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+        /** How long a node waits for the owner's answer to a claim (README "Handover"). */
+        claimTimeoutMs: z.number().int().min(10).max(60_000).default(1000),
+        /** On SIGTERM, how long detached sessions wait to be claimed by another node. */
+        handoverMs: z.number().int().min(0).max(600_000).default(10_000),
+        /** Heartbeat period; a node silent for 3 periods is taken for dead (SIGKILL). */
+        heartbeatMs: z.number().int().min(50).max(60_000).default(2000),
+      })
+      .prefault({}),
     /** IP geolocation: the embedded country database always; a city mmdb file when given. */
     geo: z.strictObject({ cityDb: z.string().min(1).optional() }).prefault({}),
     /** Demo mode: serve /demo/ and allow the listening address as an origin of site `demo`. */

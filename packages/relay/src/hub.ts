@@ -5,6 +5,7 @@ import {
   ERROR_CODES,
   type ErrorCode,
   type FrameOf,
+  type OperatorToRelay,
   type RelayToOperator,
   type RelayToVisitor,
   visitorMsgText,
@@ -126,6 +127,27 @@ export const NO_COUNTERS: RelayCounters = {
   slowReader() {},
 };
 
+/**
+ * What the hub tells the other nodes of a cluster (cluster.ts); null on a single node, where
+ * every path below stays as it was.
+ */
+export interface RemoteHooks {
+  /** A frame for the site's operators (`visitor`, `gone`, `msg`, `typing`), for other nodes. */
+  toOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void;
+  /** Operators connected to other nodes (presence). */
+  operators(siteId: string): Iterable<{ id: string; name: string }>;
+  /** This node's operators of the site changed. */
+  presence(siteId: string): void;
+  /** A session ended here. */
+  ended(siteId: string): void;
+  /** Runs an operator's frame on the node holding its session; false when none is known. */
+  forward(conn: RelayConn, op: { id: string; name: string }, frame: OperatorToRelay): boolean;
+  /** Resumes a token this node does not know from another node; false when not clustered. */
+  claim(conn: RelayConn, token: string, resume: (session: Session<RelayConn>) => void): boolean;
+  /** An operator authenticated here (it gets the other nodes' visitors). */
+  operatorReady(conn: RelayConn): void;
+}
+
 /** What the hub needs. */
 export interface HubDeps {
   config: RelayConfig;
@@ -200,7 +222,16 @@ export function createHub(deps: HubDeps) {
     send(conn, { t: 'error', code, message: ERROR_CODES[code], ...extra });
   }
 
+  /** The other nodes of a cluster (`setRemote`); null on a single node. */
+  let remote: RemoteHooks | null = null;
+
   function toOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void {
+    toLocalOperators(siteId, frame, except);
+    if (remote) remote.toOperators(siteId, frame, except);
+  }
+
+  /** `toOperators` for this node's operators only. */
+  function toLocalOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void {
     let text: string | null = null;
     for (const op of store.operatorsOf(siteId)) {
       if (op === except) continue;
@@ -228,6 +259,17 @@ export function createHub(deps: HubDeps) {
       });
       sendText(op, text, true);
     }
+    if (remote) {
+      remote.toOperators(session.siteId, {
+        t: 'msg',
+        session: session.id,
+        seq: m.seq,
+        id: m.id,
+        from: 'visitor',
+        text: m.text,
+        at: m.at,
+      });
+    }
   }
 
   /** Sends a live message to a visitor unless its replay (which will include it) is pending. */
@@ -250,6 +292,11 @@ export function createHub(deps: HubDeps) {
     for (const op of store.operatorsOf(siteId)) {
       const o = op.data.operator;
       if (o && !seen.has(o.id)) seen.set(o.id, { id: o.id, name: o.name });
+    }
+    if (remote) {
+      for (const o of remote.operators(siteId)) {
+        if (!seen.has(o.id)) seen.set(o.id, { id: o.id, name: o.name });
+      }
     }
     return [...seen.values()];
   }
@@ -290,10 +337,14 @@ export function createHub(deps: HubDeps) {
     for (const s of store.ofSite(siteId)) if (s.conn) send(s.conn, statusFrame(s));
   }
 
-  /** Tells everyone of a site which operators are online. */
-  function operatorsChanged(siteId: string): void {
-    toOperators(siteId, { t: 'operators', operators: onlineOperators(siteId) });
+  /**
+   * Tells everyone of a site which operators are online; `announce` (a change here, not one
+   * heard from another node) also tells the other nodes.
+   */
+  function operatorsChanged(siteId: string, announce = true): void {
+    toLocalOperators(siteId, { t: 'operators', operators: onlineOperators(siteId) });
     broadcastStatus(siteId);
+    if (announce) remote?.presence(siteId);
   }
 
   /** Hands a job to mail; false when the dispatcher refused it (nothing is held then). */
@@ -346,6 +397,7 @@ export function createHub(deps: HubDeps) {
       'session ended',
     );
     if (job) dispatch(job);
+    remote?.ended(session.siteId);
     // Drop the content now rather than whenever the last closure lets go of the object.
     session.notes = [];
     session.pages = [];
@@ -361,6 +413,7 @@ export function createHub(deps: HubDeps) {
     sendLarge,
     sendError,
     toOperators,
+    toLocalOperators,
     visitorMessageToOperators,
     toVisitor,
     replay: replayer.replay,
@@ -376,5 +429,12 @@ export function createHub(deps: HubDeps) {
     counters,
     logger,
     config,
+    /** The cluster's hooks (null: single node). */
+    get remote(): RemoteHooks | null {
+      return remote;
+    },
+    setRemote(hooks: RemoteHooks | null): void {
+      remote = hooks;
+    },
   };
 }

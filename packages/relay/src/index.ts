@@ -1,4 +1,10 @@
 // Public API of @conduit-chat/relay.
+export type { Bus, BusHandlers, BusStats } from './bus/bus.js';
+export type { BusMessage } from './bus/bus-messages.js';
+export type { LocalNetwork } from './bus/local-bus.js';
+export { createLocalBus, createLocalNetwork } from './bus/local-bus.js';
+export type { RedisBusOptions } from './bus/redis-bus.js';
+export { createRedisBus } from './bus/redis-bus.js';
 export type { ConfigEnv, RelayConfig, RelayConfigInput, SiteConfig } from './config.js';
 export { applyEnv, configSchema, loadConfigFile, parseConfig } from './config.js';
 export type { ReloadResult } from './config-reload.js';

@@ -42,6 +42,7 @@ export function operatorEndpoint(hub: Hub) {
       canned: site.canned.map((c) => ({ shortcut: c.shortcut, text: c.text })),
     });
     hub.operatorsChanged(site.id);
+    hub.remote?.operatorReady(conn);
     hub.logger.info({ site: site.id, operator: operator.id }, 'operator connected');
   }
 
@@ -119,6 +120,9 @@ export function operatorEndpoint(hub: Hub) {
   }
 
   function ready(conn: RelayConn, op: Operator, frame: OperatorToRelay): void {
+    // A session held by another node of the cluster: its node runs the frame (cluster.ts).
+    if ('session' in frame && !store.get(frame.session) && hub.remote?.forward(conn, op, frame))
+      return;
     switch (frame.t) {
       case 'auth':
         hub.sendError(conn, 'forbidden');
@@ -170,6 +174,8 @@ export function operatorEndpoint(hub: Hub) {
   }
 
   return {
+    /** Runs an authenticated operator's frame (cluster.ts: for an operator on another node). */
+    command: ready,
     open(conn: RelayConn): void {
       armHandshake(hub, conn);
     },

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import {
   testConfig,
   visitor,
 } from './test-relay.js';
-import { relayProcess } from './test-relay-process.js';
+import { freePort, relayProcess } from './test-relay-process.js';
 
 // CHECKLIST F7: a relay process killed with SIGKILL. Its clients notice at once (the kernel
 // resets their connections), reconnect to the relay that replaces it, and are told the chat
@@ -22,16 +21,6 @@ import { relayProcess } from './test-relay-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'conduit-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A free port on 127.0.0.1 (the restarted relay must listen where the first one did). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 function killed(child: ChildProcess): Promise<NodeJS.Signals | null> {
   return new Promise((resolve) => {

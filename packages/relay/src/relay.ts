@@ -1,6 +1,9 @@
 import type { Dispatcher } from '@conduit-chat/mail';
 import { CLOSE_CODES, LIMITS } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
+import type { Bus, BusHandlers } from './bus/bus.js';
+import { createRedisBus } from './bus/redis-bus.js';
+import { type Cluster, createCluster, registerBusMetrics } from './cluster.js';
 import { parseConfig, type RelayConfig, type RelayConfigInput } from './config.js';
 import { applyReload, type ReloadResult } from './config-reload.js';
 import { coreDumpsEnabled, readCoreLimit } from './core-limit.js';
@@ -52,6 +55,11 @@ export interface RelayDeps {
   assets?: AssetDirs;
   /** Loads native uWS (tests of the fallback, CHECKLIST F15). */
   loadUws?: () => UwsLoad;
+  /**
+   * The bus to the other nodes of a cluster (default: Redis when `cluster.redisUrl` is set,
+   * else none: a single node). `createLocalBus(network, handlers)` joins relays of one process.
+   */
+  bus?: (handlers: BusHandlers) => Bus;
 }
 
 /** Live numbers of a relay (F12: all maps empty once every session ended). */
@@ -134,6 +142,8 @@ export async function startRelay(
   const offline = createOfflineLimiter(config.limits);
   const visitors = visitorEndpoint(hub, tech, offline);
   const operators = operatorEndpoint(hub);
+  const cluster = await joinCluster(config, deps, hub, operators.command, logger);
+  if (cluster) registerBusMetrics(metrics.registry, cluster.bus);
   const assets = createStaticAssets(deps.assets ?? {}, { demo: config.demo });
   const http = createHttpRoutes({
     hub,
@@ -164,6 +174,7 @@ export async function startRelay(
       open(conn) {
         connections[conn.data.role]++;
         gate.opened(conn);
+        cluster?.opened(conn);
         endpoint(conn).open(conn);
       },
       message(conn, data) {
@@ -188,6 +199,7 @@ export async function startRelay(
         connections[conn.data.role]--;
         gate.closed(conn);
         endpoint(conn).close(conn);
+        cluster?.closed(conn);
       },
     },
     {
@@ -215,6 +227,7 @@ export async function startRelay(
     port = await transport.listen(config.host, config.port);
   } catch (error) {
     await transport.close();
+    await cluster?.close();
     const where = `${config.host}:${config.port}`;
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') {
       throw new RelayError(
@@ -247,9 +260,6 @@ export async function startRelay(
         '`ulimit -c 0` (systemd: LimitCORE=0)',
     );
   }
-  if (config.cluster.redisUrl) {
-    logger.warn('cluster.redisUrl is set but cluster mode is not implemented: running as one node');
-  }
   logger.info(
     { port, host: config.host, transport: transport.name, sites: config.sites.length },
     'listening',
@@ -259,6 +269,14 @@ export async function startRelay(
   async function shutdown(): Promise<CloseResult> {
     closing = true;
     transport.stopListening();
+    if (cluster) {
+      // Clustered: visitors reconnect to another node and their sessions move there
+      // (README "SIGTERM in cluster mode"); what is still here after the wait ends as below.
+      for (const conn of [...transport.connections()])
+        conn.close(CLOSE_CODES.restart, 'relay restarting');
+      const left = await cluster.handover(config.cluster.handoverMs);
+      logger.info({ left }, 'shutdown: handover window over');
+    }
     const live = [...hub.store.all()];
     for (const session of live) hub.endSession(session, 'shutdown', CLOSE_CODES.restart);
     for (const conn of [...transport.connections()])
@@ -274,6 +292,7 @@ export async function startRelay(
         'shutdown: mail not drained in time, jobs dropped',
       );
     }
+    await cluster?.close();
     await transport.close();
     await ownDispatcher?.close();
     logger.info('closed');
@@ -316,4 +335,29 @@ export async function startRelay(
       return closed;
     },
   };
+}
+
+/** The cluster this relay joins (`deps.bus`, or Redis for `cluster.redisUrl`); null: single node. */
+async function joinCluster(
+  config: RelayConfig,
+  deps: RelayDeps,
+  hub: ReturnType<typeof createHub>,
+  command: Parameters<typeof createCluster>[0]['command'],
+  logger: Logger,
+): Promise<Cluster | null> {
+  const url = config.cluster.redisUrl;
+  if (deps.bus) return createCluster({ hub, command, bus: deps.bus });
+  if (!url) return null;
+  let redis: ReturnType<typeof createRedisBus> | null = null;
+  const cluster = createCluster({
+    hub,
+    command,
+    bus: (handlers) => {
+      redis = createRedisBus({ url, logger }, handlers);
+      return redis;
+    },
+  });
+  await (redis as ReturnType<typeof createRedisBus> | null)?.connect();
+  logger.info({ node: cluster.bus.node, up: cluster.bus.up }, 'cluster: joined over redis');
+  return cluster;
 }

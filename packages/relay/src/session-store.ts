@@ -145,6 +145,12 @@ export function resumeToken(session: { id: string; secret: string }): string {
   return session.id + session.secret;
 }
 
+/** The session id and secret inside a resume token; null when it has not a token's shape. */
+export function splitToken(token: string): { id: string; secret: string } | null {
+  if (token.length !== ID_CHARS + SECRET_CHARS) return null;
+  return { id: token.slice(0, ID_CHARS), secret: token.slice(ID_CHARS) };
+}
+
 /** Default number of system notes kept per session. */
 export const NOTES_CAP = 50;
 
@@ -200,6 +206,19 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
       if (siteSessions) siteSessions.add(session);
       else bySite.set(input.siteId, new Set([session]));
       return session;
+    },
+
+    /**
+     * Takes in a whole session another node handed over (cluster.ts, handover.ts), as it is;
+     * false when its id is live here already.
+     */
+    adopt(session: Session<C>): boolean {
+      if (sessions.has(session.id)) return false;
+      sessions.set(session.id, session);
+      const siteSessions = bySite.get(session.siteId);
+      if (siteSessions) siteSessions.add(session);
+      else bySite.set(session.siteId, new Set([session]));
+      return true;
     },
 
     /** The live session with this id, if any. */

@@ -1,12 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-// `conduit-relay --config FILE` from source in a process of its own (test-support/relay-process.mjs),
-// for tests that signal or kill a real relay process (CHECKLIST F7, issue #12.4).
+// Relays in processes of their own (the CLI from source, test-support/relay-process.mjs), for
+// tests that signal or kill them (SECURITY.md F6, F7, F14; issue #12.4).
 
 const RELAY_PROCESS = fileURLToPath(
   new URL('../../../test-support/relay-process.mjs', import.meta.url),
 );
+
+/** A free port on 127.0.0.1 (a restarted relay must listen where the first one did). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 /** A running relay process: its child, bound port, everything it wrote, and its exit. */
 export interface RelayProcess {
@@ -19,9 +30,13 @@ export interface RelayProcess {
 }
 
 /** Starts `conduit-relay --config file` in its own process; resolves once it listens. */
-export async function relayProcess(configFile: string): Promise<RelayProcess> {
+export async function relayProcess(
+  configFile: string,
+  env: Record<string, string> = {},
+): Promise<RelayProcess> {
   const child = spawn(process.execPath, [RELAY_PROCESS, '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout?.on('data', (chunk) => {

@@ -59,28 +59,44 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
     const site = state.site;
     if (frame.resume !== undefined) {
       const session = store.byToken(frame.resume);
+      // In a cluster, a token of another node's session moves the session here (cluster.ts).
+      if (!session && hub.remote?.claim(conn, frame.resume, (s) => resume(conn, s, frame))) return;
       if (!session || session.siteId !== site.id) {
         // Unknown, expired or foreign token (CHECKLIST F3, B16): the old chat is over; never
         // pass an empty chat off as it. The socket stays open for a fresh hello.
         hub.send(conn, { t: 'ended', reason: 'unknown' });
         return;
       }
-      const previous = store.attach(session, conn);
-      if (previous) {
-        previous.data.session = null;
-        previous.close(CLOSE_CODES.replaced, 'opened elsewhere');
-      }
-      disarmHandshake(conn);
-      state.phase = 'ready';
-      state.session = session;
-      state.userAgent = '';
-      recordPage(session, frame.page);
-      if (frame.info) session.info = { ...session.info, ...cleanInfo(frame.info) };
-      welcome(conn, session, true, frame.lastSeq ?? 0);
-      hub.upsert(session);
-      hub.logger.info({ session: session.id, site: site.id }, 'session resumed');
+      resume(conn, session, frame);
       return;
     }
+    fresh(conn, frame);
+  }
+
+  /** Attaches `conn` to a live session, welcomes it and replays what it missed. */
+  function resume(conn: RelayConn, session: Session<RelayConn>, frame: Hello): void {
+    const state = conn.data;
+    const site = state.site;
+    const previous = store.attach(session, conn);
+    if (previous) {
+      previous.data.session = null;
+      previous.close(CLOSE_CODES.replaced, 'opened elsewhere');
+    }
+    disarmHandshake(conn);
+    state.phase = 'ready';
+    state.session = session;
+    state.userAgent = '';
+    recordPage(session, frame.page);
+    if (frame.info) session.info = { ...session.info, ...cleanInfo(frame.info) };
+    welcome(conn, session, true, frame.lastSeq ?? 0);
+    hub.upsert(session);
+    hub.logger.info({ session: session.id, site: site.id }, 'session resumed');
+  }
+
+  /** Starts a new session on `conn`. */
+  function fresh(conn: RelayConn, frame: Hello): void {
+    const state = conn.data;
+    const site = state.site;
     const data = tech.lookup({
       ip: state.address,
       userAgent: state.userAgent,

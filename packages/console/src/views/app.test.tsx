@@ -309,6 +309,17 @@ describe('App', () => {
     expect(root().querySelector('.banner.warn')).toBeNull();
   });
 
+  it('F14: shows a partial-view notice while the relay cannot reach the other nodes', async () => {
+    const conn = await ready();
+    expect(root().querySelector('.banner.warn')).toBeNull();
+    conn.send({ t: 'cluster', partial: true });
+    await until(() =>
+      expect(root().querySelector('.banner.warn')?.textContent).toContain('Partial view'),
+    );
+    conn.send({ t: 'cluster', partial: false });
+    await until(() => expect(root().querySelector('.banner.warn')).toBeNull());
+  });
+
   it('B4/B19: shows a script-like visitor name and message as inert text', async () => {
     const name = '<img src=x onerror="window.pwned=1">\u202eevil';
     const conn = await ready([

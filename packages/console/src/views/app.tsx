@@ -106,6 +106,12 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
           Connection lost. Reconnecting… Messages you send now are sent once the connection is back.
         </p>
       )}
+      {store.partial && store.connection === 'ready' && (
+        <p class="banner warn" role="status">
+          Partial view: this relay cannot reach the other relays right now. Visitors connected to
+          them are missing here until it is back.
+        </p>
+      )}
       {store.error && (
         <div class="banner error" role="alert">
           <span>{errorText(store.error.code, store.error.message)}</span>

@@ -1,0 +1,5 @@
+import { createLocalBus, createLocalNetwork } from './local-bus.js';
+import { busContract } from './test-bus-contract.js';
+
+const network = createLocalNetwork();
+busContract('local', async (handlers) => createLocalBus(network, handlers));
