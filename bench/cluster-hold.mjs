@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { BENCH_OPERATOR_KEY, benchOrigin } from './conduit-server.mjs';
 import { BENCH_DIR, startGenerator, startServer } from './lib/processes.mjs';
+import { startRedis } from './lib/redis-server.mjs';
 import { MEMORY_NODE_FLAGS } from './lib/scenarios.mjs';
 
 // Concurrent visitors held by a cluster (issue 14): `--nodes` relays on one redis-server, one
@@ -22,37 +20,6 @@ const NODES = opt('nodes', 5);
 // 20 000 open files per process, minus the relay's own (listen socket, Redis, stdio, …).
 const PER_NODE = opt('per-node', 19_900);
 const SITES = opt('sites', 1);
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  server.close();
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(t);
-        resolve(undefined);
-      }
-    });
-  });
-  child.stdout.resume();
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
 
 /** Signs an operator in on `port` for `site` and counts the visitors it is shown. */
 function operatorView(port, site, expected) {

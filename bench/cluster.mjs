@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import { BENCH_OPERATOR_KEY, benchOrigin } from './conduit-server.mjs';
 import { cpuSeconds } from './lib/proc-stats.mjs';
 import { BENCH_DIR, startServer } from './lib/processes.mjs';
+import { startRedis } from './lib/redis-server.mjs';
 
 // Cross-node routing cost (issue 14): chat messages routed per CPU-second of every process
 // involved, for the same closed-loop workload on one relay and on two relays joined by
@@ -22,37 +20,6 @@ const SITES = opt('sites', 10);
 const VISITORS_PER_SITE = opt('visitors', 20);
 const WINDOW_S = opt('window', 5);
 const TEXT = 'x'.repeat(100);
-
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  server.close();
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(t);
-        resolve(undefined);
-      }
-    });
-  });
-  child.stdout.resume();
-  return { pid: /** @type {number} */ (child.pid), url: `redis://127.0.0.1:${port}`, child };
-}
 
 /** Opens a socket and waits for the first frame of type `t` after sending `first`. */
 function open(url, origin, first, t) {
