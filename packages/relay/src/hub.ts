@@ -1,4 +1,4 @@
-import type { Dispatcher, MailJob } from '@conduit-chat/mail';
+import type { Dispatcher, DispatchResult, MailJob, WebhookJob } from '@conduit-chat/mail';
 import {
   CLOSE_CODES,
   type EndReason,
@@ -11,7 +11,6 @@ import {
 } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import type { RelayConfig, SiteConfig } from './config.js';
-import { transcriptJob } from './mail-jobs.js';
 import { createReplayer } from './replay.js';
 import {
   createSessionStore,
@@ -22,6 +21,7 @@ import {
 import { type BucketState, fullBucket, type RatePolicy } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
 import { visitorSnapshot } from './visitor-snapshot.js';
+import { chatEndedJobs, type OfflineJobs } from './webhook-events.js';
 
 // Routing between visitors and operators: who sees what, snapshots, and ending sessions.
 // Endpoints parse frames and call in here; the hub never parses and never touches a transport
@@ -124,6 +124,13 @@ export const NO_COUNTERS: RelayCounters = {
   sessionEnded() {},
   mailJob() {},
   slowReader() {},
+};
+
+// A dispatcher without webhook support (an older or a test one) refuses every webhook.
+const NO_WEBHOOKS: DispatchResult = {
+  accepted: false,
+  reason: 'closed',
+  message: 'The dispatcher carries no webhooks.',
 };
 
 /** What the hub needs. */
@@ -316,6 +323,32 @@ export function createHub(deps: HubDeps) {
   }
 
   /**
+   * Sends an offline message by mail and webhook: `no_recipients` when the site has neither,
+   * `limit_reached` when the mail was refused (webhooks are then not sent either).
+   */
+  function offline(jobs: OfflineJobs): 'queued' | 'no_recipients' | 'limit_reached' {
+    if (!jobs.mail && jobs.hooks.length === 0) return 'no_recipients';
+    if (jobs.mail && !dispatch(jobs.mail)) return 'limit_reached';
+    notify(jobs.hooks);
+    return 'queued';
+  }
+
+  /** Hands webhook jobs to the dispatcher; a refused one is logged (content-free) and gone. */
+  function notify(jobs: WebhookJob[]): void {
+    for (const job of jobs) {
+      let result: DispatchResult;
+      try {
+        result = dispatcher.dispatchWebhook?.(job) ?? NO_WEBHOOKS;
+      } catch {
+        result = { accepted: false, reason: 'invalid', message: 'dispatcher threw' };
+      }
+      const line = { event: job.event, site: job.site.id };
+      if (result.accepted) logger.info(line, 'webhook queued');
+      else logger.warn({ ...line, reason: result.reason }, 'webhook refused');
+    }
+  }
+
+  /**
    * Ends a session once: tells the visitor (`ended`, then close), tells operators (`gone`),
    * hands the transcript to mail, and deletes every map entry (DESIGN.md lifecycle step 3).
    */
@@ -326,7 +359,7 @@ export function createHub(deps: HubDeps) {
   ): void {
     const conn = session.conn;
     const site = sites.get(session.siteId);
-    const job = site ? transcriptJob(session, site, reason, Date.now()) : null;
+    const ended = site ? chatEndedJobs(session, site, reason, Date.now()) : null;
     if (!store.end(session)) return;
     if (conn) {
       conn.data.session = null;
@@ -345,7 +378,8 @@ export function createHub(deps: HubDeps) {
       },
       'session ended',
     );
-    if (job) dispatch(job);
+    if (ended?.mail) dispatch(ended.mail);
+    if (ended) notify(ended.hooks);
     // Drop the content now rather than whenever the last closure lets go of the object.
     session.notes = [];
     session.pages = [];
@@ -372,6 +406,8 @@ export function createHub(deps: HubDeps) {
     broadcastStatus,
     operatorsChanged,
     dispatch,
+    notify,
+    offline,
     endSession,
     counters,
     logger,
