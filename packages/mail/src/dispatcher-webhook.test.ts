@@ -42,6 +42,7 @@ interface Options {
   retry?: Partial<RetryOptions>;
   limits?: Partial<QueueLimits>;
   timeoutMs?: number;
+  allowAddress?: (address: string) => boolean;
   wrap?: (transport: WebhookTransport) => WebhookTransport;
 }
 
@@ -52,7 +53,10 @@ function dispatcherFor(options: Options = {}) {
     warn: (obj, msg) => lines.push(JSON.stringify({ msg, ...obj })),
     error: (obj, msg) => lines.push(JSON.stringify({ msg, ...obj })),
   };
-  const webhooks = webhookTransport({ timeoutMs: options.timeoutMs ?? 2000 });
+  const webhooks = webhookTransport({
+    timeoutMs: options.timeoutMs ?? 2000,
+    ...(options.allowAddress ? { allowAddress: options.allowAddress } : {}),
+  });
   const dispatcher = createDispatcher({
     transport: logTransport({ dev: false, write: () => {} }),
     webhooks: options.wrap ? options.wrap(webhooks) : webhooks,
@@ -168,6 +172,18 @@ describe('webhooks through the dispatcher', () => {
     send(sampleChatEnded(`http://localhost:${hook.port}/hook`, { allowPrivate: true }));
     expect(await dispatcher.drain(5000)).toEqual({ drained: true, pending: 0 });
     expect(hook.received).toHaveLength(1);
+  });
+
+  it('connects a resolved name only to the address it checked', async () => {
+    const hook = await receiver();
+    // A policy that allows 127.0.0.1 alone: `localhost` resolves to it and goes through the
+    // checked lookup (not allowPrivate's plain one), and the request arrives.
+    const { dispatcher, send } = dispatcherFor({ allowAddress: (a) => a === '127.0.0.1' });
+    send(sampleChatEnded(`http://localhost:${hook.port}/hook`, { allowPrivate: false }));
+    expect(await dispatcher.drain(5000)).toEqual({ drained: true, pending: 0 });
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.headers.host).toBe(`localhost:${hook.port}`);
+    expect(dispatcher.stats()).toMatchObject({ sent: 1, dropped: 0 });
   });
 
   it('bounds the body: a long transcript loses its oldest lines, an oversized event is refused', async () => {

@@ -14,6 +14,11 @@ export interface WebhookTransportOptions {
   timeoutMs?: number;
   /** Now in unix seconds, the signature's `t` (default: the wall clock). */
   now?: () => number;
+  /**
+   * Which resolved or literal addresses a target without `allowPrivate` may reach (default:
+   * `isPublicAddress`). Tests narrow it to one loopback address to exercise the checked path.
+   */
+  allowAddress?: (address: string) => boolean;
 }
 
 /** Defaults of `webhookTransport`. */
@@ -29,20 +34,22 @@ type LookupCallback = (
 ) => void;
 
 /**
- * Resolves like `dns.lookup`, then refuses the whole name if any address is not public. The
- * socket connects to an address handed over here, so a second, different answer to the same
- * name (DNS rebinding) never reaches it.
+ * A `lookup` for `http.request` that resolves like `dns.lookup`, then refuses the whole name if
+ * any address is not allowed. The socket connects to an address handed over here, so a second,
+ * different answer to the same name (DNS rebinding) never reaches it.
  */
-function checkedLookup(hostname: string, options: LookupOneOptions, callback: LookupCallback) {
-  dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
-    if (error) return callback(error, []);
-    if (addresses.length === 0 || !addresses.every((a) => isPublicAddress(a.address))) {
-      return callback(Object.assign(new Error('address not allowed'), { code: NOT_PUBLIC }), []);
-    }
-    if ((options as { all?: boolean }).all) return callback(null, addresses);
-    const first = addresses[0] as LookupAddress;
-    return callback(null, first.address, first.family);
-  });
+function checkedLookup(allow: (address: string) => boolean) {
+  return (hostname: string, options: LookupOneOptions, callback: LookupCallback) => {
+    dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses) => {
+      if (error) return callback(error, []);
+      if (addresses.length === 0 || !addresses.every((a) => allow(a.address))) {
+        return callback(Object.assign(new Error('address not allowed'), { code: NOT_PUBLIC }), []);
+      }
+      if ((options as { all?: boolean }).all) return callback(null, addresses);
+      const first = addresses[0] as LookupAddress;
+      return callback(null, first.address, first.family);
+    });
+  };
 }
 
 /**
@@ -56,6 +63,8 @@ function checkedLookup(hostname: string, options: LookupOneOptions, callback: Lo
 export function webhookTransport(options: WebhookTransportOptions = {}): WebhookTransport {
   const timeoutMs = options.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs;
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const allow = options.allowAddress ?? isPublicAddress;
+  const lookup = checkedLookup(allow) as RequestOptions['lookup'];
   const inFlight = new Set<ClientRequest>();
   let closed = false;
 
@@ -68,7 +77,7 @@ export function webhookTransport(options: WebhookTransportOptions = {}): Webhook
       return Promise.reject(new SendError('permanent', 'invalid_url'));
     }
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!hook.allowPrivate && isIP(host) !== 0 && !isPublicAddress(host)) {
+    if (!hook.allowPrivate && isIP(host) !== 0 && !allow(host)) {
       return Promise.reject(new SendError('permanent', 'private_address'));
     }
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -86,7 +95,7 @@ export function webhookTransport(options: WebhookTransportOptions = {}): Webhook
         'conduit-event': hook.event,
         [WEBHOOK_SIGNATURE_HEADER.toLowerCase()]: signWebhook(hook.body, hook.secret, now()),
       },
-      ...(hook.allowPrivate ? {} : { lookup: checkedLookup as RequestOptions['lookup'] }),
+      ...(hook.allowPrivate ? {} : { lookup }),
     };
     return new Promise<SendReceipt>((resolve, reject) => {
       let settled = false;
