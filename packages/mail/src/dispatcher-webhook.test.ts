@@ -73,7 +73,7 @@ function dispatcherFor(options: Options = {}) {
 const msgs = (lines: string[]) => lines.map((line) => JSON.parse(line).msg);
 
 describe('webhooks through the dispatcher', () => {
-  it('posts a JSON body whose Conduit-Signature verifies with the site secret', async () => {
+  it('16.6: posts a JSON body whose Conduit-Signature verifies with the site secret', async () => {
     const hook = await receiver();
     const { dispatcher, send } = dispatcherFor();
     expect(send(sampleChatEnded(hook.url))).toEqual({ accepted: true });
@@ -102,7 +102,7 @@ describe('webhooks through the dispatcher', () => {
     expect(dispatcher.stats()).toMatchObject({ sent: 1, retried: 0, dropped: 0 });
   });
 
-  it('retries after a 503 and delivers the same event on the next attempt', async () => {
+  it('16.6: retries after a 503 and delivers the same event on the next attempt', async () => {
     const hook = await receiver((i) => (i === 0 ? 503 : 204));
     const { dispatcher, send, lines } = dispatcherFor();
     send(sampleChatEnded(hook.url));
@@ -114,7 +114,7 @@ describe('webhooks through the dispatcher', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ kind: 'webhook', code: 'http_503' });
   });
 
-  it('retries on a network error (nothing listening) and drops within the bound', async () => {
+  it('16.6: retries on a network error (nothing listening) and drops within the bound', async () => {
     const hook = await receiver();
     const url = hook.url;
     await hook.close();
@@ -131,7 +131,7 @@ describe('webhooks through the dispatcher', () => {
     });
   });
 
-  it('drops a 400 at once, without a retry', async () => {
+  it('16.6: drops a 400 at once, without a retry', async () => {
     const hook = await receiver(() => 400);
     const { dispatcher, send, lines } = dispatcherFor();
     send(sampleChatEnded(hook.url));
@@ -145,7 +145,7 @@ describe('webhooks through the dispatcher', () => {
     });
   });
 
-  it('does not follow a redirect: the target never sees the event', async () => {
+  it('16.6: does not follow a redirect: the target never sees the event', async () => {
     const target = await receiver();
     const hook = await receiver(() => ({ status: 307, headers: { location: target.url } }));
     const { dispatcher, send } = dispatcherFor();
@@ -156,7 +156,7 @@ describe('webhooks through the dispatcher', () => {
     expect(dispatcher.stats()).toMatchObject({ sent: 0, retried: 0, dropped: 1 });
   });
 
-  it('refuses a loopback address, literal or resolved, unless the site allows private ones', async () => {
+  it('16.6, B23: refuses a loopback address, literal or resolved, unless the site allows private ones', async () => {
     const hook = await receiver();
     const { dispatcher, send, lines } = dispatcherFor();
     send(sampleChatEnded(hook.url, { allowPrivate: false }));
@@ -174,7 +174,7 @@ describe('webhooks through the dispatcher', () => {
     expect(hook.received).toHaveLength(1);
   });
 
-  it('connects a resolved name only to the address it checked', async () => {
+  it('16.6: connects a resolved name only to the address it checked', async () => {
     const hook = await receiver();
     // A policy that allows 127.0.0.1 alone: `localhost` resolves to it and goes through the
     // checked lookup (not allowPrivate's plain one), and the request arrives.
@@ -186,7 +186,7 @@ describe('webhooks through the dispatcher', () => {
     expect(dispatcher.stats()).toMatchObject({ sent: 1, dropped: 0 });
   });
 
-  it('bounds the body: a long transcript loses its oldest lines, an oversized event is refused', async () => {
+  it('16.6: bounds the body: a long transcript loses its oldest lines, an oversized event is refused', async () => {
     const hook = await receiver();
     const maxWebhookBodyBytes = 4096;
     const { dispatcher, send } = dispatcherFor({ limits: { maxWebhookBodyBytes } });
@@ -217,7 +217,7 @@ describe('webhooks through the dispatcher', () => {
     expect(dispatcher.stats()).toMatchObject({ pending: 0, refused: 1 });
   });
 
-  it('bounds each attempt in time: a receiver that never answers is given up on', async () => {
+  it('16.6: bounds each attempt in time: a receiver that never answers is given up on', async () => {
     const hook = await receiver(() => 'hang');
     const { dispatcher, send, lines } = dispatcherFor({ timeoutMs: 150 });
     send(sampleChatEnded(hook.url));
@@ -228,7 +228,7 @@ describe('webhooks through the dispatcher', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ code: 'ETIMEDOUT', reason: 'ambiguous' });
   });
 
-  it('holds the webhook while a retry waits and no reference once it is delivered', async () => {
+  it('16.6, F12: holds the webhook while a retry waits and no reference once it is delivered', async () => {
     const hook = await receiver((i) => (i === 0 ? 503 : 200));
     let ref: WeakRef<OutgoingWebhook> | undefined;
     const spy = (inner: WebhookTransport): WebhookTransport => ({
@@ -260,7 +260,7 @@ describe('webhooks through the dispatcher', () => {
     expect(dispatcher.stats()).toMatchObject({ pending: 0, inFlight: 0, bytes: 0, sent: 1 });
   });
 
-  it('writes content-free log lines: no URL, secret, names or text', async () => {
+  it('16.6: writes content-free log lines: no URL, secret, names or text', async () => {
     const hook = await receiver((i) => (i === 0 ? 500 : 200));
     const { dispatcher, send, lines } = dispatcherFor();
     const job = sampleChatEnded(hook.url);
@@ -280,7 +280,7 @@ describe('webhooks through the dispatcher', () => {
     }
   });
 
-  it('keeps webhooks to their share of the queue, so transcripts keep room', async () => {
+  it('16.6: keeps webhooks to their share of the queue, so transcripts keep room', async () => {
     const hook = await receiver(() => 'hang');
     const { send, dispatcher } = dispatcherFor({ limits: { maxJobs: 8 } });
     const results = Array.from({ length: 3 }, () => send(sampleChatEnded(hook.url)).accepted);

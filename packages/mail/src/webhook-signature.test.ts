@@ -7,18 +7,18 @@ const body = '{"id":"evt_1","event":"chat.started","data":{"chat":"c1","at":1}}'
 const t = 1_780_000_000;
 
 describe('verifyWebhookSignature', () => {
-  it('signs HMAC-SHA256 of "t.body" in hex, as documented', () => {
+  it('16.6: signs HMAC-SHA256 of "t.body" in hex, as documented', () => {
     const hex = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
     expect(signWebhook(body, secret, t)).toBe(`t=${t},v1=${hex}`);
   });
 
-  it('accepts its own signature within the window, as a string or the raw bytes', () => {
+  it('16.6: accepts its own signature within the window, as a string or the raw bytes', () => {
     const header = signWebhook(body, secret, t);
     expect(verifyWebhookSignature(body, header, secret, { now: t + 299 })).toBe(true);
     expect(verifyWebhookSignature(Buffer.from(body), header, secret, { now: t - 299 })).toBe(true);
   });
 
-  it('refuses another body, another secret, or a header outside the replay window', () => {
+  it('16.6: refuses another body, another secret, or a header outside the replay window', () => {
     const header = signWebhook(body, secret, t);
     expect(verifyWebhookSignature(`${body} `, header, secret, { now: t })).toBe(false);
     expect(verifyWebhookSignature(body, header, `${secret}x`, { now: t })).toBe(false);
@@ -28,12 +28,12 @@ describe('verifyWebhookSignature', () => {
     );
   });
 
-  it('refuses a signature moved to another time (t is signed with the body)', () => {
+  it('16.6: refuses a signature moved to another time (t is signed with the body)', () => {
     const v1 = signWebhook(body, secret, t).split(',v1=')[1];
     expect(verifyWebhookSignature(body, `t=${t + 1},v1=${v1}`, secret, { now: t })).toBe(false);
   });
 
-  it('accepts any matching v1 (secret rotation) and refuses malformed headers', () => {
+  it('16.6: accepts any matching v1 (secret rotation) and refuses malformed headers', () => {
     const good = signWebhook(body, secret, t).split(',v1=')[1] ?? '';
     const other = signWebhook(body, 'old-secret', t).split(',v1=')[1];
     expect(verifyWebhookSignature(body, `t=${t},v1=${other},v1=${good}`, secret, { now: t })).toBe(

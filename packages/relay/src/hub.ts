@@ -113,7 +113,8 @@ export interface RelayCounters {
   frameRejected(code: string): void;
   messageRouted(from: 'visitor' | 'operator'): void;
   sessionEnded(reason: EndReason): void;
-  mailJob(kind: MailJob['kind'], accepted: boolean): void;
+  /** A job handed to the dispatcher: a mail of `kind`, or a webhook (one per target). */
+  mailJob(kind: MailJob['kind'] | 'webhook', accepted: boolean): void;
   slowReader(role: 'visitor' | 'operator'): void;
 }
 
@@ -342,6 +343,7 @@ export function createHub(deps: HubDeps) {
       } catch {
         result = { accepted: false, reason: 'invalid', message: 'dispatcher threw' };
       }
+      counters.mailJob('webhook', result.accepted);
       const line = { event: job.event, site: job.site.id };
       if (result.accepted) logger.info(line, 'webhook queued');
       else logger.warn({ ...line, reason: result.reason }, 'webhook refused');

@@ -57,7 +57,7 @@ describe.each(TRANSPORTS)('relay webhooks (%s)', (transport) => {
     return JSON.parse(got.body);
   };
 
-  it('posts chat.started on the first visitor message and chat.ended with the transcript', async () => {
+  it('16.6: posts chat.started on the first visitor message and chat.ended with the transcript', async () => {
     const hook = await receiver();
     const { t, smtp } = await hookedRelay(hook, ['chat.started', 'chat.ended']);
     const op = await operator(t.operatorUrl());
@@ -100,6 +100,8 @@ describe.each(TRANSPORTS)('relay webhooks (%s)', (transport) => {
     );
     expect(hook.received).toHaveLength(2);
     expect(hook.received[1]!.body).not.toContain(v.welcome.session);
+    const metrics = await (await fetch(`${t.relay.url}/metrics`)).text();
+    expect(metrics).toContain('conduit_mail_jobs_total{kind="webhook",accepted="true"} 2');
     // The transcript mail still goes out beside it.
     await smtp.next();
     await t.relay.close();
@@ -110,7 +112,7 @@ describe.each(TRANSPORTS)('relay webhooks (%s)', (transport) => {
     }
   });
 
-  it('posts offline.message for a site with webhooks and no offline mail recipients', async () => {
+  it('16.6: posts offline.message for a site with webhooks and no offline mail recipients', async () => {
     const hook = await receiver();
     const { t, smtp } = await hookedRelay(hook, ['offline.message'], { offline: undefined });
     const res = await fetch(`${t.relay.url}/v1/offline?site=acme`, {
