@@ -131,9 +131,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let closing: Promise<void> | undefined;
 
   // `message` names a limit or a field, never a value, so it may be logged.
-  function refuse(reason: 'queue_full' | 'closed' | 'invalid', message: string): DispatchResult {
+  function refuse(
+    reason: 'queue_full' | 'closed' | 'invalid',
+    message: string,
+    noun: 'mail' | 'webhook' = 'mail',
+  ): DispatchResult {
     counters.refused++;
-    logger.warn({ reason, problem: message }, 'mail refused');
+    logger.warn({ reason, problem: message }, `${noun} refused`);
     return { accepted: false, reason, message };
   }
 
@@ -145,31 +149,32 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   function dispatchWebhook(job: WebhookJob): DispatchResult {
-    if (state !== 'open') return refuse('closed', 'The dispatcher is closed.');
+    if (state !== 'open') return refuse('closed', 'The dispatcher is closed.', 'webhook');
     const problem = validateWebhookJob(job);
-    if (problem !== undefined) return refuse('invalid', problem);
+    if (problem !== undefined) return refuse('invalid', problem, 'webhook');
     return admit('webhook', () => renderWebhook(job, limits.maxWebhookBodyBytes));
   }
 
   // Checks the queue's room, renders, and queues; the budgets are checked before rendering
   // (cheap) and after (by size).
   function admit(lane: Lane, render: () => OutgoingMail | OutgoingWebhook): DispatchResult {
-    if (entries.size >= limits.maxJobs) return refuse('queue_full', 'Too many jobs queued.');
+    const noun = nounOf(lane);
+    if (entries.size >= limits.maxJobs) return refuse('queue_full', 'Too many jobs queued.', noun);
     const own = budget[lane];
     if (own && held[lane].jobs >= own.jobs) {
-      return refuse('queue_full', `Too many ${own.name} queued.`);
+      return refuse('queue_full', `Too many ${own.name} queued.`, noun);
     }
     let item: OutgoingMail | OutgoingWebhook;
     try {
       item = render();
     } catch {
-      return refuse('invalid', 'The job could not be rendered.');
+      return refuse('invalid', 'The job could not be rendered.', noun);
     }
     if (bytes + item.bytes > limits.maxBytes) {
-      return refuse('queue_full', 'Too many bytes queued.');
+      return refuse('queue_full', 'Too many bytes queued.', noun);
     }
     if (own && held[lane].bytes + item.bytes > own.bytes) {
-      return refuse('queue_full', `Too many bytes of ${own.name} queued.`);
+      return refuse('queue_full', `Too many bytes of ${own.name} queued.`, noun);
     }
     const now = clock.now();
     const entry: Entry = {
@@ -207,7 +212,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     inFlight++;
     const started = clock.now();
     const log = { kind: item.kind, ref: item.ref, attempt: entry.attempts };
-    const noun = nounOf(entry);
+    const noun = nounOf(entry.kind);
     let sending: Promise<{ code: number | undefined }>;
     try {
       sending = item.kind === 'webhook' ? webhooks.send(item) : transport.send(item);
@@ -251,7 +256,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       counters.dropped++;
       logger.error(
         { ...log, code: failure.detail, reason: decision.reason },
-        `${nounOf(entry)} dropped`,
+        `${nounOf(entry.kind)} dropped`,
       );
       finish(entry);
       return;
@@ -259,7 +264,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     counters.retried++;
     logger.warn(
       { ...log, code: failure.detail, delayMs: decision.delayMs },
-      `${nounOf(entry)} retry`,
+      `${nounOf(entry.kind)} retry`,
     );
     schedule(entry, decision.delayMs);
   }
@@ -341,7 +346,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       counters.dropped++;
       logger.error(
         { kind: entry.item.kind, ref: entry.item.ref, reason: 'closed' },
-        `${nounOf(entry)} dropped`,
+        `${nounOf(entry.kind)} dropped`,
       );
       finish(entry);
     }
@@ -361,8 +366,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 }
 
 // Log lines say what was sent: 'mail sent', 'webhook retry', …
-function nounOf(entry: Entry): 'mail' | 'webhook' {
-  return entry.kind === 'webhook' ? 'webhook' : 'mail';
+function nounOf(lane: Lane): 'mail' | 'webhook' {
+  return lane === 'webhook' ? 'webhook' : 'mail';
 }
 
 function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
