@@ -6,6 +6,7 @@ import type { MailLogger } from './mail-logger.js';
 import type { RetryOptions } from './retry-policy.js';
 import { collected } from './test-gc.js';
 import { sampleChatEnded, sampleTech, WEBHOOK_SECRET } from './test-jobs.js';
+import { selfSignedCertificate } from './test-smtp-server.js';
 import {
   startWebhookReceiver,
   type TestWebhookReceiver,
@@ -32,8 +33,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function receiver(reply?: (index: number) => WebhookReply): Promise<TestWebhookReceiver> {
-  const started = await startWebhookReceiver(reply);
+async function receiver(
+  reply?: (index: number) => WebhookReply,
+  tls?: { key: string; cert: string },
+): Promise<TestWebhookReceiver> {
+  const started = await startWebhookReceiver(reply, tls);
   cleanups.push(() => started.close());
   return started;
 }
@@ -43,6 +47,7 @@ interface Options {
   limits?: Partial<QueueLimits>;
   timeoutMs?: number;
   allowAddress?: (address: string) => boolean;
+  ca?: string;
   wrap?: (transport: WebhookTransport) => WebhookTransport;
 }
 
@@ -56,6 +61,7 @@ function dispatcherFor(options: Options = {}) {
   const webhooks = webhookTransport({
     timeoutMs: options.timeoutMs ?? 2000,
     ...(options.allowAddress ? { allowAddress: options.allowAddress } : {}),
+    ...(options.ca ? { ca: options.ca } : {}),
   });
   const dispatcher = createDispatcher({
     transport: logTransport({ dev: false, write: () => {} }),
@@ -100,6 +106,30 @@ describe('webhooks through the dispatcher', () => {
       'Hi Ada!\nYes, it is.',
     ]);
     expect(dispatcher.stats()).toMatchObject({ sent: 1, retried: 0, dropped: 0 });
+  });
+
+  it('16.6: posts over https with the certificate verified (an untrusted one is never sent to)', async () => {
+    const pem = selfSignedCertificate();
+    const hook = await receiver(undefined, pem);
+    const trusting = dispatcherFor({ ca: pem.cert });
+    trusting.send(sampleChatEnded(hook.url));
+    expect(await trusting.dispatcher.drain(5000)).toEqual({ drained: true, pending: 0 });
+    expect(hook.received).toHaveLength(1);
+    expect(
+      verifyWebhookSignature(
+        hook.received[0]!.body,
+        hook.received[0]!.headers['conduit-signature'],
+        WEBHOOK_SECRET,
+      ),
+    ).toBe(true);
+    // Without the CA the self-signed certificate is refused before any byte of the body leaves.
+    const strict = dispatcherFor({ retry: { ...fastRetry, maxAttempts: 2 } });
+    strict.send(sampleChatEnded(hook.url));
+    expect(await strict.dispatcher.drain(5000)).toEqual({ drained: true, pending: 0 });
+    expect(hook.received).toHaveLength(1);
+    expect(strict.dispatcher.stats()).toMatchObject({ sent: 0, dropped: 1 });
+    expect(JSON.parse(strict.lines.at(-1)!)).toMatchObject({ reason: 'attempts' });
+    expect(JSON.parse(strict.lines.at(-1)!).code).toMatch(/SELF_SIGNED|CERT|UNABLE/);
   });
 
   it('16.6: retries after a 503 and delivers the same event on the next attempt', async () => {

@@ -1,6 +1,7 @@
 // A real `node:http` webhook receiver on 127.0.0.1:0 for tests (excluded from the build by the
 // `test-*` pattern): records each request's headers and raw body, answers as told.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** What the receiver answers the request numbered `index` (from 0): a status, or silence. */
@@ -16,7 +17,7 @@ export interface ReceivedWebhook {
 
 /** A running receiver. */
 export interface TestWebhookReceiver {
-  /** `http://127.0.0.1:<port>/hook`. */
+  /** `http(s)://127.0.0.1:<port>/hook`. */
   url: string;
   port: number;
   received: ReceivedWebhook[];
@@ -25,12 +26,13 @@ export interface TestWebhookReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a receiver; `reply` defaults to 200 for every request. */
+/** Starts a receiver; `reply` defaults to 200 for every request; `tls` makes it `https:`. */
 export async function startWebhookReceiver(
   reply: (index: number) => WebhookReply = () => 200,
+  tls?: { key: string; cert: string },
 ): Promise<TestWebhookReceiver> {
   const received: ReceivedWebhook[] = [];
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -46,11 +48,12 @@ export async function startWebhookReceiver(
       const { status, headers } = typeof answer === 'number' ? { status: answer } : answer;
       res.writeHead(status, headers).end('{"ok":true}');
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`,
     port,
     received,
     async waitFor(count) {

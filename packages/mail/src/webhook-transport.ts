@@ -19,6 +19,8 @@ export interface WebhookTransportOptions {
    * `isPublicAddress`). Tests narrow it to one loopback address to exercise the checked path.
    */
   allowAddress?: (address: string) => boolean;
+  /** Extra trusted certificates for `https:` targets (a private CA); certificates are always verified. */
+  ca?: string | Buffer;
 }
 
 /** Defaults of `webhookTransport`. */
@@ -88,6 +90,7 @@ export function webhookTransport(options: WebhookTransportOptions = {}): Webhook
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
       agent: false,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
       headers: {
         'content-type': 'application/json',
         'content-length': String(hook.bytes),
