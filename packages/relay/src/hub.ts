@@ -325,17 +325,22 @@ export function createHub(deps: HubDeps) {
 
   /**
    * Sends an offline message by mail and webhook: `no_recipients` when the site has neither,
-   * `limit_reached` when the mail was refused (webhooks are then not sent either).
+   * `limit_reached` when the mail was refused (webhooks are then not sent either), or when there
+   * is no mail and every webhook was refused: the visitor is told unless something took it.
    */
   function offline(jobs: OfflineJobs): 'queued' | 'no_recipients' | 'limit_reached' {
     if (!jobs.mail && jobs.hooks.length === 0) return 'no_recipients';
     if (jobs.mail && !dispatch(jobs.mail)) return 'limit_reached';
-    notify(jobs.hooks);
-    return 'queued';
+    const accepted = notify(jobs.hooks);
+    return jobs.mail || accepted > 0 ? 'queued' : 'limit_reached';
   }
 
-  /** Hands webhook jobs to the dispatcher; a refused one is logged (content-free) and gone. */
-  function notify(jobs: WebhookJob[]): void {
+  /**
+   * Hands webhook jobs to the dispatcher; a refused one is logged (content-free) and gone.
+   * Returns how many were accepted.
+   */
+  function notify(jobs: WebhookJob[]): number {
+    let accepted = 0;
     for (const job of jobs) {
       let result: DispatchResult;
       try {
@@ -345,14 +350,18 @@ export function createHub(deps: HubDeps) {
       }
       counters.mailJob('webhook', result.accepted);
       const line = { event: job.event, site: job.site.id };
-      if (result.accepted) logger.info(line, 'webhook queued');
-      else logger.warn({ ...line, reason: result.reason }, 'webhook refused');
+      if (result.accepted) {
+        accepted++;
+        logger.info(line, 'webhook queued');
+      } else logger.warn({ ...line, reason: result.reason }, 'webhook refused');
     }
+    return accepted;
   }
 
   /**
    * Ends a session once: tells the visitor (`ended`, then close), tells operators (`gone`),
-   * hands the transcript to mail, and deletes every map entry (DESIGN.md lifecycle step 3).
+   * hands the transcript to mail and webhooks, and deletes every map entry (DESIGN.md
+   * lifecycle step 3).
    */
   function endSession(
     session: Session<RelayConn>,

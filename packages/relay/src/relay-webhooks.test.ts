@@ -129,4 +129,24 @@ describe.each(TRANSPORTS)('relay webhooks (%s)', (transport) => {
     await t.relay.close();
     expect(smtp.received).toHaveLength(0);
   });
+
+  it('16.6: tells the visitor when a webhook-only offline message was taken by nothing', async () => {
+    // The helper's recording dispatcher has no `dispatchWebhook`: every webhook is refused.
+    const base = testConfig(transport);
+    const webhooks = [
+      { url: 'https://hooks.acme.example/', secret: SECRET, events: ['offline.message'] },
+    ];
+    const t = await startTestRelay(transport, {
+      sites: base.sites.map((s) => (s.id === 'acme' ? { ...s, webhooks, offline: undefined } : s)),
+    } as never);
+    cleanups.push(() => t.relay.close());
+    const res = await fetch(`${t.relay.url}/v1/offline?site=acme`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Vera', email: 'vera@example.com', text: 'Please call me' }),
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'limit_reached' });
+    expect(t.logs()).toContain('"msg":"webhook refused"');
+  });
 });
