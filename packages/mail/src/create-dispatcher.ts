@@ -5,9 +5,17 @@ import type { Dispatcher, DispatcherStats, DispatchResult, MailJob } from './job
 import { MAIL_LIMITS } from './limits.js';
 import { type MailLogger, silentLogger } from './mail-logger.js';
 import { renderMail } from './render-mail.js';
+import { renderWebhook, validateWebhookJob } from './render-webhook.js';
 import { decideRetry, type RetryOptions, resolveRetry } from './retry-policy.js';
-import type { MailTransport, OutgoingMail } from './transport.js';
+import type {
+  MailTransport,
+  OutgoingMail,
+  OutgoingWebhook,
+  WebhookTransport,
+} from './transport.js';
 import { validateJob } from './validate-job.js';
+import type { WebhookJob } from './webhook-jobs.js';
+import { webhookTransport } from './webhook-transport.js';
 
 /** Queue and rendering limits of a dispatcher; defaults from `MAIL_LIMITS`. */
 export interface QueueLimits {
@@ -17,6 +25,12 @@ export interface QueueLimits {
   maxOfflineJobs: number;
   /** Bytes of offline messages held at once (default: `offlineShare` of `maxBytes`). */
   maxOfflineBytes: number;
+  /** Webhooks held at once (default: `MAIL_LIMITS.webhookShare` of `maxJobs`). */
+  maxWebhookJobs: number;
+  /** Bytes of webhook bodies held at once (default: `webhookShare` of `maxBytes`). */
+  maxWebhookBytes: number;
+  /** One webhook's JSON body; a transcript's oldest lines are cut to fit. */
+  maxWebhookBodyBytes: number;
   concurrency: number;
   maxRecipients: number;
   maxMessages: number;
@@ -26,6 +40,8 @@ export interface QueueLimits {
 /** Options of `createDispatcher`; only `transport` and `from` are required. */
 export interface DispatcherOptions {
   transport: MailTransport;
+  /** Carries webhook jobs (default: `webhookTransport()` over `node:http(s)`). */
+  webhooks?: WebhookTransport;
   /** Sender, `Name <address>` or `address` (from the relay's `mail.from`). */
   from: string;
   retry?: Partial<RetryOptions>;
@@ -43,11 +59,14 @@ type EntryState = 'queued' | 'sending' | 'waiting';
 // The dispatcher's: open (accepts) -> closing (refuses, drops, aborts) -> closed.
 type DispatcherState = 'open' | 'closing' | 'closed';
 
-// One held job. `mail` is the only reference to its content; `finish` clears it.
+// The ready lines, in the order they are served: transcripts, then webhooks, then offline mail.
+type Lane = MailJob['kind'] | 'webhook';
+
+// One held job. `item` is the only reference to its content; `finish` clears it.
 interface Entry {
   seq: number;
-  kind: MailJob['kind'];
-  mail: OutgoingMail | undefined;
+  kind: Lane;
+  item: OutgoingMail | OutgoingWebhook | undefined;
   bytes: number;
   state: EntryState;
   attempts: number;
@@ -77,6 +96,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const retry = resolveRetry(options.retry);
   const limits = resolveLimits(options.limits);
   const { transport } = options;
+  const webhooks = options.webhooks ?? webhookTransport();
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
@@ -84,9 +104,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const entries = new Map<number, Entry>();
   // Two ready lines: a transcript is sent before any offline message that waits (issue #12.1:
   // a flood of offline messages must not hold a finished chat back until shutdown drops it).
-  const ready: Record<MailJob['kind'], Entry[]> = { transcript: [], offline: [] };
-  // What offline messages hold, against their own budget (the rest stays for transcripts).
-  const offline = { jobs: 0, bytes: 0 };
+  // Webhooks have their own line, so a burst of them never holds a transcript back either.
+  const ready: Record<Lane, Entry[]> = { transcript: [], webhook: [], offline: [] };
+  // What offline messages and webhooks hold, each against its own budget (the rest stays for
+  // transcripts).
+  const held: Record<Lane, { jobs: number; bytes: number }> = {
+    transcript: { jobs: 0, bytes: 0 },
+    webhook: { jobs: 0, bytes: 0 },
+    offline: { jobs: 0, bytes: 0 },
+  };
+  const budget: Partial<Record<Lane, { jobs: number; bytes: number; name: string }>> = {
+    offline: {
+      jobs: limits.maxOfflineJobs,
+      bytes: limits.maxOfflineBytes,
+      name: 'offline messages',
+    },
+    webhook: { jobs: limits.maxWebhookJobs, bytes: limits.maxWebhookBytes, name: 'webhooks' },
+  };
   const waiters = new Set<DrainWaiter>();
   const counters = { sent: 0, retried: 0, dropped: 0, refused: 0 };
   let state: DispatcherState = 'open';
@@ -97,9 +131,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let closing: Promise<void> | undefined;
 
   // `message` names a limit or a field, never a value, so it may be logged.
-  function refuse(reason: 'queue_full' | 'closed' | 'invalid', message: string): DispatchResult {
+  function refuse(
+    reason: 'queue_full' | 'closed' | 'invalid',
+    message: string,
+    noun: 'mail' | 'webhook' = 'mail',
+  ): DispatchResult {
     counters.refused++;
-    logger.warn({ reason, problem: message }, 'mail refused');
+    logger.warn({ reason, problem: message }, `${noun} refused`);
     return { accepted: false, reason, message };
   }
 
@@ -107,29 +145,43 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (state !== 'open') return refuse('closed', 'The dispatcher is closed.');
     const problem = validateJob(job, limits.maxRecipients);
     if (problem !== undefined) return refuse('invalid', problem);
-    if (entries.size >= limits.maxJobs) return refuse('queue_full', 'Too many mails queued.');
-    const isOffline = job.kind === 'offline';
-    if (isOffline && offline.jobs >= limits.maxOfflineJobs) {
-      return refuse('queue_full', 'Too many offline messages queued.');
+    return admit(job.kind, () => renderMail(job, from!, limits));
+  }
+
+  function dispatchWebhook(job: WebhookJob): DispatchResult {
+    if (state !== 'open') return refuse('closed', 'The dispatcher is closed.', 'webhook');
+    const problem = validateWebhookJob(job);
+    if (problem !== undefined) return refuse('invalid', problem, 'webhook');
+    return admit('webhook', () => renderWebhook(job, limits.maxWebhookBodyBytes));
+  }
+
+  // Checks the queue's room, renders, and queues; the budgets are checked before rendering
+  // (cheap) and after (by size).
+  function admit(lane: Lane, render: () => OutgoingMail | OutgoingWebhook): DispatchResult {
+    const noun = nounOf(lane);
+    if (entries.size >= limits.maxJobs) return refuse('queue_full', 'Too many jobs queued.', noun);
+    const own = budget[lane];
+    if (own && held[lane].jobs >= own.jobs) {
+      return refuse('queue_full', `Too many ${own.name} queued.`, noun);
     }
-    let mail: OutgoingMail;
+    let item: OutgoingMail | OutgoingWebhook;
     try {
-      mail = renderMail(job, from!, limits);
+      item = render();
     } catch {
-      return refuse('invalid', 'The job could not be rendered.');
+      return refuse('invalid', 'The job could not be rendered.', noun);
     }
-    if (bytes + mail.bytes > limits.maxBytes) {
-      return refuse('queue_full', 'Too many bytes of mail queued.');
+    if (bytes + item.bytes > limits.maxBytes) {
+      return refuse('queue_full', 'Too many bytes queued.', noun);
     }
-    if (isOffline && offline.bytes + mail.bytes > limits.maxOfflineBytes) {
-      return refuse('queue_full', 'Too many bytes of offline messages queued.');
+    if (own && held[lane].bytes + item.bytes > own.bytes) {
+      return refuse('queue_full', `Too many bytes of ${own.name} queued.`, noun);
     }
     const now = clock.now();
     const entry: Entry = {
       seq: ++seq,
-      kind: job.kind,
-      mail,
-      bytes: mail.bytes,
+      kind: lane,
+      item,
+      bytes: item.bytes,
       state: 'queued',
       attempts: 0,
       ambiguous: 0,
@@ -139,32 +191,31 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     };
     entries.set(entry.seq, entry);
     bytes += entry.bytes;
-    if (isOffline) {
-      offline.jobs++;
-      offline.bytes += entry.bytes;
-    }
-    ready[entry.kind].push(entry);
+    held[lane].jobs++;
+    held[lane].bytes += entry.bytes;
+    ready[lane].push(entry);
     pump();
     return { accepted: true };
   }
 
   function pump(): void {
     while (state !== 'closed' && inFlight < limits.concurrency) {
-      const entry = ready.transcript.shift() ?? ready.offline.shift();
+      const entry = ready.transcript.shift() ?? ready.webhook.shift() ?? ready.offline.shift();
       if (!entry) return;
-      if (entry.mail) attempt(entry, entry.mail);
+      if (entry.item) attempt(entry, entry.item);
     }
   }
 
-  function attempt(entry: Entry, mail: OutgoingMail): void {
+  function attempt(entry: Entry, item: OutgoingMail | OutgoingWebhook): void {
     entry.state = 'sending';
     entry.attempts++;
     inFlight++;
     const started = clock.now();
-    const log = { kind: mail.kind, ref: mail.ref, attempt: entry.attempts };
+    const log = { kind: item.kind, ref: item.ref, attempt: entry.attempts };
+    const noun = nounOf(entry.kind);
     let sending: Promise<{ code: number | undefined }>;
     try {
-      sending = transport.send(mail);
+      sending = item.kind === 'webhook' ? webhooks.send(item) : transport.send(item);
     } catch (error) {
       sending = Promise.reject(error);
     }
@@ -174,7 +225,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           counters.sent++;
           logger.info(
             { ...log, code: receipt.code, ms: Math.round(clock.now() - started) },
-            'mail sent',
+            `${noun} sent`,
           );
           finish(entry);
         },
@@ -203,12 +254,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         : ({ action: 'drop', reason: 'closed' } as const);
     if (decision.action === 'drop') {
       counters.dropped++;
-      logger.error({ ...log, code: failure.detail, reason: decision.reason }, 'mail dropped');
+      logger.error(
+        { ...log, code: failure.detail, reason: decision.reason },
+        `${nounOf(entry.kind)} dropped`,
+      );
       finish(entry);
       return;
     }
     counters.retried++;
-    logger.warn({ ...log, code: failure.detail, delayMs: decision.delayMs }, 'mail retry');
+    logger.warn(
+      { ...log, code: failure.detail, delayMs: decision.delayMs },
+      `${nounOf(entry.kind)} retry`,
+    );
     schedule(entry, decision.delayMs);
   }
 
@@ -227,13 +284,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   function finish(entry: Entry): void {
     if (entry.timer !== undefined) clock.clearTimeout(entry.timer);
     entry.timer = undefined;
-    entry.mail = undefined;
+    entry.item = undefined;
     if (entries.delete(entry.seq)) {
       bytes -= entry.bytes;
-      if (entry.kind === 'offline') {
-        offline.jobs--;
-        offline.bytes -= entry.bytes;
-      }
+      held[entry.kind].jobs--;
+      held[entry.kind].bytes -= entry.bytes;
     }
     if (entry.state === 'queued') {
       const line = ready[entry.kind];
@@ -287,16 +342,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     state = 'closing';
     // Whatever is not yet accepted is dropped: nothing outlives the dispatcher (drain first).
     for (const entry of [...entries.values()]) {
-      if (entry.state === 'sending' || !entry.mail) continue;
+      if (entry.state === 'sending' || !entry.item) continue;
       counters.dropped++;
       logger.error(
-        { kind: entry.mail.kind, ref: entry.mail.ref, reason: 'closed' },
-        'mail dropped',
+        { kind: entry.item.kind, ref: entry.item.ref, reason: 'closed' },
+        `${nounOf(entry.kind)} dropped`,
       );
       finish(entry);
     }
     // The transport aborts what is on the wire; those sends fail and are dropped as 'closed'.
-    await transport.close();
+    await Promise.all([transport.close(), webhooks.close()]);
     if (inFlight > 0) await new Promise<void>((resolve) => (settled = resolve));
     settled = undefined;
     state = 'closed';
@@ -307,7 +362,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return { pending: entries.size, inFlight, ...counters, bytes };
   }
 
-  return { dispatch, drain, stats, close };
+  return { dispatch, dispatchWebhook, drain, stats, close };
+}
+
+// Log lines say what was sent: 'mail sent', 'webhook retry', …
+function nounOf(lane: Lane): 'mail' | 'webhook' {
+  return lane === 'webhook' ? 'webhook' : 'mail';
 }
 
 function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
@@ -319,6 +379,9 @@ function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
     maxBytes,
     maxOfflineJobs: share(maxJobs),
     maxOfflineBytes: share(maxBytes),
+    maxWebhookJobs: Math.max(1, Math.floor(maxJobs * MAIL_LIMITS.webhookShare)),
+    maxWebhookBytes: Math.max(1, Math.floor(maxBytes * MAIL_LIMITS.webhookShare)),
+    maxWebhookBodyBytes: MAIL_LIMITS.maxWebhookBodyBytes,
     concurrency: MAIL_LIMITS.concurrency,
     maxRecipients: MAIL_LIMITS.maxRecipients,
     maxMessages: MAIL_LIMITS.maxMessages,
@@ -335,6 +398,12 @@ function resolveLimits(partial: Partial<QueueLimits> = {}): QueueLimits {
     throw new MailError(
       'invalid_config',
       'limits.maxOfflineJobs/maxOfflineBytes must not exceed maxJobs/maxBytes',
+    );
+  }
+  if (limits.maxWebhookJobs > limits.maxJobs || limits.maxWebhookBytes > limits.maxBytes) {
+    throw new MailError(
+      'invalid_config',
+      'limits.maxWebhookJobs/maxWebhookBytes must not exceed maxJobs/maxBytes',
     );
   }
   return limits;

@@ -5,8 +5,10 @@
  */
 export const MAIL_ERROR_CODES = {
   invalid_config: 'Mail configuration is invalid (from address, SMTP URL, limits or retry).',
-  send_permanent: 'The SMTP server rejected the message for good (5xx reply).',
-  send_transient: 'The SMTP server or the network failed for now (4xx reply, refused, timeout).',
+  send_permanent:
+    'The receiver rejected the message for good (SMTP 5xx; webhook 3xx, 4xx or a refused address).',
+  send_transient:
+    'The receiver or the network failed for now (SMTP 4xx; webhook 5xx; refused, timeout).',
   send_ambiguous: 'The connection was lost after the message data was sent; it may have arrived.',
 } as const;
 
@@ -33,8 +35,8 @@ export type FailureKind = 'permanent' | 'transient' | 'ambiguous';
 
 /**
  * A failed send, as a transport reports it. `detail` is a content-free code for logs: the SMTP
- * reply code (e.g. `451`) or the network error code (e.g. `ECONNREFUSED`) — never the reply text,
- * which can quote addresses.
+ * reply code (e.g. `451`), a webhook's HTTP status (`http_503`), `private_address`, or the network
+ * error code (e.g. `ECONNREFUSED`) — never the reply text, which can quote addresses.
  */
 export class SendError extends MailError {
   /** What the dispatcher does about it. */

@@ -1,3 +1,5 @@
+import type { WebhookJob } from './webhook-jobs.js';
+
 // The contract between the relay and the mail dispatcher: what a job holds. The relay builds
 // these from a session (or an offline message); the dispatcher renders, sends and forgets them.
 
@@ -97,6 +99,11 @@ export interface DispatcherStats {
 /** What the relay needs of a mail dispatcher; `createDispatcher` returns one. */
 export interface Dispatcher {
   dispatch(job: MailJob): DispatchResult;
+  /**
+   * Queues a webhook like a mail (same retry policy, same delete-after-delivery rule). Optional:
+   * added after v0.1; a dispatcher without it delivers no webhooks.
+   */
+  dispatchWebhook?(job: WebhookJob): DispatchResult;
   /** Resolves once nothing is pending or `timeoutMs` passed; `pending` is what is left. */
   drain(timeoutMs: number): Promise<{ drained: boolean; pending: number }>;
   stats(): DispatcherStats;

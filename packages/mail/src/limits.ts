@@ -15,6 +15,10 @@ export const MAIL_LIMITS = {
    * transcripts, so a flood of offline messages never refuses a finished chat (issue #12.1).
    */
   offlineShare: 0.5,
+  /** Share of `maxJobs` and `maxBytes` that webhooks may hold (so transcripts keep a quarter). */
+  webhookShare: 0.25,
+  /** One webhook's JSON body in bytes; a `chat.ended` transcript loses its oldest lines to fit. */
+  maxWebhookBodyBytes: 1024 * 1024,
   /** Sends in flight at once (the SMTP pool queues the rest on its connections). */
   concurrency: 16,
   /** Recipients per job (from the site's configuration). */

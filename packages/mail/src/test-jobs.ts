@@ -1,5 +1,6 @@
 // Sample jobs for tests and the benchmark (excluded from the build by the `test-*` pattern).
 import type { OfflineJob, TechnicalData, TranscriptJob } from './jobs.js';
+import type { WebhookJob, WebhookTarget } from './webhook-jobs.js';
 
 const T0 = Date.UTC(2026, 10, 29, 15, 0, 0);
 
@@ -62,3 +63,19 @@ export function sampleOffline(overrides: Partial<OfflineJob> = {}): OfflineJob {
     ...overrides,
   };
 }
+
+/** `sampleTranscript`'s chat as a `chat.ended` webhook to `url`. */
+export function sampleChatEnded(url: string, overrides: Partial<WebhookTarget> = {}): WebhookJob {
+  const { kind: _kind, id: _id, site: _site, to: _to, ...transcript } = sampleTranscript();
+  return {
+    kind: 'webhook',
+    event: 'chat.ended',
+    id: 'evt_chat_ended_1',
+    site: { id: 'acme', name: 'Acme' },
+    target: { url, secret: WEBHOOK_SECRET, allowPrivate: true, ...overrides },
+    data: { chat: 'c0ffee00c0ffee00c0ffee00c0ffee00', ...transcript },
+  };
+}
+
+/** The secret of the sample webhooks. */
+export const WEBHOOK_SECRET = 'whsec_test_0123456789abcdef';

@@ -1,5 +1,6 @@
 import type { MailAddress } from './email-address.js';
 import type { MailJob } from './jobs.js';
+import type { WebhookEvent } from './webhook-jobs.js';
 
 /**
  * A mail ready to leave: headers already cleaned and validated, bodies rendered. It holds the
@@ -27,7 +28,7 @@ export interface OutgoingMail {
 
 /** What a transport reports for an accepted mail. */
 export interface SendReceipt {
-  /** The SMTP reply code (250), or undefined for transports without one. */
+  /** The SMTP reply code (250) or HTTP status (webhooks); undefined for transports without one. */
   code: number | undefined;
 }
 
@@ -40,5 +41,34 @@ export interface MailTransport {
   /** 'smtp' or 'log', for logs and health output. */
   readonly name: string;
   send(mail: OutgoingMail): Promise<SendReceipt>;
+  close(): Promise<void>;
+}
+
+/**
+ * A webhook ready to leave: the JSON body rendered and bounded, the target from the site's
+ * configuration. Signed at each attempt (the signature's time is the attempt's).
+ */
+export interface OutgoingWebhook {
+  kind: 'webhook';
+  /** Short, non-reversible job reference for logs (see `jobRef`). */
+  ref: string;
+  siteId: string;
+  event: WebhookEvent;
+  url: string;
+  secret: string;
+  allowPrivate: boolean;
+  body: string;
+  /** UTF-8 size of `body`: what the queue counts against `maxBytes`. */
+  bytes: number;
+}
+
+/**
+ * Where webhooks go: `send` resolves on a 2xx reply and rejects with a `SendError` otherwise
+ * (permanent: 3xx, 4xx, refused address; transient: 5xx, network, time-out); it must not keep a
+ * reference to the webhook after it settles. `close` aborts requests in flight.
+ */
+export interface WebhookTransport {
+  readonly name: string;
+  send(hook: OutgoingWebhook): Promise<SendReceipt>;
   close(): Promise<void>;
 }

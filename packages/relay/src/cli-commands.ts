@@ -63,7 +63,8 @@ export function schemaCommand(io: CommandIo): number {
 /**
  * `conduit-relay check --config FILE`: validates the file as the relay would load it (with the
  * `CONDUIT_*` environment applied) without starting anything. Valid: one summary line on stdout,
- * exit 0, plus a warning on stderr for each placeholder key left from an example. Invalid or
+ * exit 0, plus a warning on stderr for each placeholder key left from an example and each
+ * public webhook over plain http. Invalid or
  * unreadable: every issue as `path: message` on stderr, exit 1.
  */
 export function checkCommand(file: string | undefined, env: ConfigEnv, io: CommandIo): number {
@@ -80,6 +81,14 @@ export function checkCommand(file: string | undefined, env: ConfigEnv, io: Comma
         io.stderr.write(
           `warning: sites.${i}.operators.${j}.key: a placeholder that matches no key ` +
             `(conduit-relay key --id ${op.id} --name ${JSON.stringify(op.name)} makes one)\n`,
+        );
+      });
+      // The signature proves who sent a webhook but does not hide it: a transcript over plain
+      // http is readable on the way. Only an internal receiver (allowPrivate) is let off.
+      site.webhooks.forEach((hook, j) => {
+        if (hook.allowPrivate || !hook.url.startsWith('http:')) return;
+        io.stderr.write(
+          `warning: sites.${i}.webhooks.${j}.url: http:// sends events unencrypted (use https://)\n`,
         );
       });
     });

@@ -216,6 +216,35 @@ describe('conduit-relay commands that start nothing', () => {
     ]);
   });
 
+  it('16.6: check warns about a public webhook over plain http', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true }));
+    const file = join(dir, 'hooks.json');
+    const hook = { secret: 'whsec_0123456789abcdef', events: ['chat.ended'] };
+    writeFileSync(
+      file,
+      JSON.stringify({
+        sites: [
+          {
+            id: 'a',
+            name: 'A',
+            origins: ['https://a.example'],
+            webhooks: [
+              { ...hook, url: 'https://hooks.a.example/' },
+              { ...hook, url: 'http://hooks.a.example/' },
+              { ...hook, url: 'http://10.0.0.5/', allowPrivate: true },
+            ],
+          },
+        ],
+      }),
+    );
+    const t = io();
+    expect((await main(['check', '--config', file], t.io)).code).toBe(0);
+    expect(t.stderr().trim().split('\n')).toEqual([
+      'warning: sites.0.webhooks.1.url: http:// sends events unencrypted (use https://)',
+    ]);
+  });
+
   it('13.5: check prints every issue as path: message and exits 1; without --config it exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'conduit-cli-'));
     cleanups.push(async () => rmSync(dir, { recursive: true }));

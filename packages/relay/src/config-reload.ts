@@ -58,6 +58,7 @@ export function applyReload(input: {
     else delete site.transcripts;
     if (update.offline) site.offline = update.offline;
     else delete site.offline;
+    site.webhooks = update.webhooks;
     const allowed = origins.get(site.id);
     if (allowed) {
       // Keep what the relay added itself (the demo's own address), replace the configured ones.

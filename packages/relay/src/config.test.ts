@@ -152,6 +152,41 @@ describe('strict config (issue #12 item 5)', () => {
     ]);
   });
 
+  it('takes per-site webhooks, strict: unknown keys, bad URLs, short secrets, unknown events', () => {
+    const hook = {
+      url: 'https://hooks.acme.example/conduit',
+      secret: 'whsec_0123456789abcdef',
+      events: ['chat.ended'],
+    };
+    const config = parseConfig({ sites: [{ ...site, webhooks: [hook] }] });
+    expect(config.sites[0]?.webhooks).toEqual([{ ...hook, allowPrivate: false }]);
+    expect(parseConfig({ sites: [site] }).sites[0]?.webhooks).toEqual([]);
+    expect(
+      issues({
+        sites: [
+          {
+            ...site,
+            webhooks: [
+              { ...hook, secrets: 'x' },
+              { ...hook, url: 'ftp://hooks.acme.example/' },
+              { ...hook, url: 'https://user:pw@hooks.acme.example/' },
+              { ...hook, secret: 'short' },
+              { ...hook, events: ['chat.stopped'] },
+              { ...hook, allowPrivate: 'yes' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([
+      'sites.0.webhooks.0.secrets: unknown key, did you mean "secret"?',
+      expect.stringMatching(/^sites\.0\.webhooks\.1\.url: /),
+      'sites.0.webhooks.2.url: must not carry a user or password (the signature authenticates)',
+      expect.stringMatching(/^sites\.0\.webhooks\.3\.secret: /),
+      expect.stringMatching(/^sites\.0\.webhooks\.4\.events\.0: /),
+      expect.stringMatching(/^sites\.0\.webhooks\.5\.allowPrivate: /),
+    ]);
+  });
+
   it('12.5: reports the closest branch of mail, not "invalid input"', () => {
     const smtp = 'smtp://smtp.acme.example';
     expect(issues({ sites: [site], mail: { smtp, form: 'Acme <chat@acme.example>' } })).toEqual([

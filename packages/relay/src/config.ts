@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseSender } from '@conduit-chat/mail';
+import { parseSender, WEBHOOK_EVENTS } from '@conduit-chat/mail';
 import { isEmail, LIMITS } from '@conduit-chat/protocol';
 import { relayReady, widgetSettings } from '@conduit-chat/protocol/schema';
 import { z } from 'zod';
@@ -37,6 +37,21 @@ const operator = z.strictObject({
     .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" + 64 lower-case hex (conduit-relay key)'),
 });
 
+/** A signed webhook (packages/mail README "Webhooks"): where, with which secret, for what. */
+const webhook = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .refine((v) => {
+      const url = new URL(v);
+      return !url.username && !url.password;
+    }, 'must not carry a user or password (the signature authenticates)'),
+  secret: z.string().min(16).max(256),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
+  /** Private, loopback and link-local addresses are refused unless allowed (SSRF). */
+  allowPrivate: z.boolean().default(false),
+});
+
 const site = z
   .strictObject({
     id,
@@ -45,6 +60,7 @@ const site = z
     operators: z.array(operator).default([]),
     transcripts: recipients.optional(),
     offline: recipients.optional(),
+    webhooks: z.array(webhook).max(10).default([]),
     /** When the widget connects: on first open (default) or on page load (visitor monitoring). */
     connect: z.enum(['on-open', 'on-load']).default('on-open'),
     anonymizeIp: z.boolean().default(true),

@@ -1,7 +1,6 @@
 import { ERROR_CODES, type ErrorCode, LIMITS } from '@conduit-chat/protocol';
 import { offlineRequest, withinDepth } from '@conduit-chat/protocol/schema';
 import type { Hub } from './hub.js';
-import { offlineJob } from './mail-jobs.js';
 import { METRICS_CONTENT_TYPE } from './metrics.js';
 import type { OfflineLimiter } from './offline-limiter.js';
 import type { RelayMetrics } from './relay-metrics.js';
@@ -9,6 +8,7 @@ import type { createStaticAssets } from './static-assets.js';
 import { clientIp, type TechLookup } from './tech.js';
 import { textReply } from './transport/http-text.js';
 import type { HttpReply, HttpRequest, TransportName } from './transport/transport.js';
+import { offlineJobs } from './webhook-events.js';
 
 // Plain HTTP: health, metrics, the offline-message POST with CORS for the site's own origins,
 // and the static assets. Every reply is built here; transports only write them.
@@ -98,7 +98,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
       anonymize: site.anonymizeIp,
     });
     const m = parsed.data;
-    const job = offlineJob(
+    const jobs = offlineJobs(
       site,
       {
         name: m.name,
@@ -120,8 +120,9 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
       },
       Date.now(),
     );
-    if (!job) return wireError(422, 'no_recipients', allow);
-    if (!hub.dispatch(job)) return wireError(503, 'limit_reached', allow);
+    const outcome = hub.offline(jobs);
+    if (outcome === 'no_recipients') return wireError(422, 'no_recipients', allow);
+    if (outcome === 'limit_reached') return wireError(503, 'limit_reached', allow);
     return json(202, { status: 'queued' }, allow);
   }
 

@@ -1,4 +1,4 @@
-import type { Dispatcher, MailJob } from '@conduit-chat/mail';
+import type { Dispatcher, DispatchResult, MailJob, WebhookJob } from '@conduit-chat/mail';
 import {
   CLOSE_CODES,
   type EndReason,
@@ -12,7 +12,6 @@ import {
 } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
 import type { RelayConfig, SiteConfig } from './config.js';
-import { transcriptJob } from './mail-jobs.js';
 import { createReplayer } from './replay.js';
 import {
   createSessionStore,
@@ -23,6 +22,7 @@ import {
 import { type BucketState, fullBucket, type RatePolicy } from './token-bucket.js';
 import type { Conn } from './transport/transport.js';
 import { visitorSnapshot } from './visitor-snapshot.js';
+import { chatEndedJobs, type OfflineJobs } from './webhook-events.js';
 
 // Routing between visitors and operators: who sees what, snapshots, and ending sessions.
 // Endpoints parse frames and call in here; the hub never parses and never touches a transport
@@ -114,7 +114,8 @@ export interface RelayCounters {
   frameRejected(code: string): void;
   messageRouted(from: 'visitor' | 'operator'): void;
   sessionEnded(reason: EndReason): void;
-  mailJob(kind: MailJob['kind'], accepted: boolean): void;
+  /** A job handed to the dispatcher: a mail of `kind`, or a webhook (one per target). */
+  mailJob(kind: MailJob['kind'] | 'webhook', accepted: boolean): void;
   slowReader(role: 'visitor' | 'operator'): void;
 }
 
@@ -147,6 +148,13 @@ export interface RemoteHooks {
   /** An operator authenticated here (it gets the other nodes' visitors). */
   operatorReady(conn: RelayConn): void;
 }
+
+// A dispatcher without webhook support (an older or a test one) refuses every webhook.
+const NO_WEBHOOKS: DispatchResult = {
+  accepted: false,
+  reason: 'closed',
+  message: 'The dispatcher carries no webhooks.',
+};
 
 /** What the hub needs. */
 export interface HubDeps {
@@ -367,8 +375,44 @@ export function createHub(deps: HubDeps) {
   }
 
   /**
+   * Sends an offline message by mail and webhook: `no_recipients` when the site has neither,
+   * `limit_reached` when the mail was refused (webhooks are then not sent either), or when there
+   * is no mail and every webhook was refused: the visitor is told unless something took it.
+   */
+  function offline(jobs: OfflineJobs): 'queued' | 'no_recipients' | 'limit_reached' {
+    if (!jobs.mail && jobs.hooks.length === 0) return 'no_recipients';
+    if (jobs.mail && !dispatch(jobs.mail)) return 'limit_reached';
+    const accepted = notify(jobs.hooks);
+    return jobs.mail || accepted > 0 ? 'queued' : 'limit_reached';
+  }
+
+  /**
+   * Hands webhook jobs to the dispatcher; a refused one is logged (content-free) and gone.
+   * Returns how many were accepted.
+   */
+  function notify(jobs: WebhookJob[]): number {
+    let accepted = 0;
+    for (const job of jobs) {
+      let result: DispatchResult;
+      try {
+        result = dispatcher.dispatchWebhook?.(job) ?? NO_WEBHOOKS;
+      } catch {
+        result = { accepted: false, reason: 'invalid', message: 'dispatcher threw' };
+      }
+      counters.mailJob('webhook', result.accepted);
+      const line = { event: job.event, site: job.site.id };
+      if (result.accepted) {
+        accepted++;
+        logger.info(line, 'webhook queued');
+      } else logger.warn({ ...line, reason: result.reason }, 'webhook refused');
+    }
+    return accepted;
+  }
+
+  /**
    * Ends a session once: tells the visitor (`ended`, then close), tells operators (`gone`),
-   * hands the transcript to mail, and deletes every map entry (DESIGN.md lifecycle step 3).
+   * hands the transcript to mail and webhooks, and deletes every map entry (DESIGN.md
+   * lifecycle step 3).
    */
   function endSession(
     session: Session<RelayConn>,
@@ -377,7 +421,7 @@ export function createHub(deps: HubDeps) {
   ): void {
     const conn = session.conn;
     const site = sites.get(session.siteId);
-    const job = site ? transcriptJob(session, site, reason, Date.now()) : null;
+    const ended = site ? chatEndedJobs(session, site, reason, Date.now()) : null;
     if (!store.end(session)) return;
     if (conn) {
       conn.data.session = null;
@@ -396,7 +440,8 @@ export function createHub(deps: HubDeps) {
       },
       'session ended',
     );
-    if (job) dispatch(job);
+    if (ended?.mail) dispatch(ended.mail);
+    if (ended) notify(ended.hooks);
     remote?.ended(session.siteId);
     // Drop the content now rather than whenever the last closure lets go of the object.
     session.notes = [];
@@ -425,6 +470,8 @@ export function createHub(deps: HubDeps) {
     broadcastStatus,
     operatorsChanged,
     dispatch,
+    notify,
+    offline,
     endSession,
     counters,
     logger,

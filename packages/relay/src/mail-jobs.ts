@@ -1,5 +1,6 @@
 import type {
   OfflineJob,
+  OfflineMessageData,
   TechnicalData,
   TranscriptJob,
   TranscriptMessage,
@@ -31,14 +32,17 @@ export function technicalData(session: Session<unknown>, site: SiteConfig): Tech
   return data;
 }
 
-/** The transcript of a finished chat, or null when the site wants none or nothing was said. */
-export function transcriptJob(
+/** A transcript before it is addressed: what the mail and the `chat.ended` webhook carry. */
+export type ChatTranscript = Omit<TranscriptJob, 'to'>;
+
+/** The transcript of a finished chat, or null when nothing was said. */
+export function chatTranscript(
   session: Session<unknown>,
   site: SiteConfig,
   reason: EndReason,
   endedAt: number,
-): TranscriptJob | null {
-  if (!site.transcripts || session.lastSeq === 0) return null;
+): ChatTranscript | null {
+  if (session.lastSeq === 0) return null;
   // Notes go after the message that was last when they were made (times can tie).
   const lines: TranscriptMessage[] = [];
   let n = 0;
@@ -61,7 +65,6 @@ export function transcriptJob(
     kind: 'transcript',
     id: session.id,
     site: { id: site.id, name: site.name },
-    to: [...site.transcripts.to],
     visitor,
     tech: technicalData(session, site),
     messages: lines,
@@ -73,19 +76,39 @@ export function transcriptJob(
   };
 }
 
+/** An offline message as the visitor left it (name, e-mail, text, page). */
+export interface OfflineInput {
+  name: string;
+  email: string;
+  text: string;
+  page?: { url: string; title: string };
+}
+
 /** An offline message, or null when the site has no offline recipients. */
 export function offlineJob(
   site: SiteConfig,
-  message: { name: string; email: string; text: string; page?: { url: string; title: string } },
+  message: OfflineInput,
   tech: TechnicalData | undefined,
   at: number,
 ): OfflineJob | null {
   if (!site.offline) return null;
-  const job: OfflineJob = {
+  return {
     kind: 'offline',
     id: nanoid(),
     site: { id: site.id, name: site.name },
     to: [...site.offline.to],
+    ...offlineMessage(site, message, tech, at),
+  };
+}
+
+/** What an offline message carries, by mail or by the `offline.message` webhook. */
+export function offlineMessage(
+  site: SiteConfig,
+  message: OfflineInput,
+  tech: TechnicalData | undefined,
+  at: number,
+): OfflineMessageData {
+  const job: OfflineMessageData = {
     name: message.name,
     email: message.email,
     text: message.text,

@@ -82,6 +82,8 @@ export interface Session<C> {
   /** Names of operators who took part (for the transcript). */
   participants: string[];
   waitingSince: number | null;
+  /** Whether a visitor message opened the chat (the `chat.started` webhook fired once). */
+  opened: boolean;
   /** The last invitation an operator sent (name and time), shown to every operator. */
   invited: { name: string; at: number } | null;
   pages: PageView[];
@@ -193,6 +195,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
         owner: null,
         participants: NONE,
         waitingSince: null,
+        opened: false,
         invited: null,
         pages: [{ url: input.page.url, title: input.page.title, at }],
         tech: input.tech,

@@ -8,10 +8,11 @@ import {
 } from '@conduit-chat/protocol';
 import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
 import type { Hub, RelayConn } from './hub.js';
-import { offlineJob, technicalData } from './mail-jobs.js';
+import { technicalData } from './mail-jobs.js';
 import type { OfflineLimiter } from './offline-limiter.js';
 import { resumeToken, type Session, type SessionInfo } from './session-store.js';
 import { sharedValue, type TechLookup } from './tech.js';
+import { chatStartedJobs, offlineJobs } from './webhook-events.js';
 
 // The widget's socket, `/v1/visitor?site=ID` (DESIGN.md "The wire protocol", "Session
 // lifecycle"): hello/resume with replay, messages with acks and de-duplication, typing, pages,
@@ -156,7 +157,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
     const site = conn.data.site;
     const session = conn.data.session;
     const last = session?.pages[session.pages.length - 1];
-    const job = offlineJob(
+    const jobs = offlineJobs(
       site,
       {
         name: frame.name,
@@ -167,12 +168,9 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
       session ? technicalData(session, site) : undefined,
       Date.now(),
     );
-    if (!job) {
-      hub.sendError(conn, 'no_recipients', { id: frame.id });
-      return;
-    }
-    if (hub.dispatch(job)) hub.send(conn, { t: 'queued', id: frame.id });
-    else hub.sendError(conn, 'limit_reached', { id: frame.id });
+    const outcome = hub.offline(jobs);
+    if (outcome === 'queued') hub.send(conn, { t: 'queued', id: frame.id });
+    else hub.sendError(conn, outcome, { id: frame.id });
   }
 
   function ready(conn: RelayConn, session: Session<RelayConn>, frame: VisitorToRelay): void {
@@ -189,6 +187,10 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
         // The hot path: the ack's JSON without the frame object (protocol `ackText`).
         hub.sendText(conn, ackText(message));
         if (duplicate) return;
+        if (!session.opened) {
+          session.opened = true;
+          hub.notify(chatStartedJobs(conn.data.site, session.id, message.at));
+        }
         hub.counters.messageRouted('visitor');
         hub.visitorMessageToOperators(session, message);
         if (!session.owner && session.waitingSince === null) {

@@ -32,6 +32,8 @@ export const sessionState = z.object({
   startedAt: z.number(),
   lastSeq: z.number().int().nonnegative(),
   truncated: z.number().int().nonnegative(),
+  /** A visitor message opened the chat: the `chat.started` webhook already fired. */
+  opened: z.boolean().default(false),
   owner: person.nullable(),
   participants: z.array(z.string().max(LIMITS.nameChars)).max(OPS_MAX),
   waitingSince: z.number().nullable(),
