@@ -58,6 +58,9 @@ export function applyReload(input: {
     else delete site.transcripts;
     if (update.offline) site.offline = update.offline;
     else delete site.offline;
+    // A rotated identity secret checks the next identify call; earlier checks stand.
+    if (update.identity) site.identity = update.identity;
+    else delete site.identity;
     const allowed = origins.get(site.id);
     if (allowed) {
       // Keep what the relay added itself (the demo's own address), replace the configured ones.
