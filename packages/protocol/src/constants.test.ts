@@ -31,6 +31,7 @@ describe('protocol constants', () => {
       customKeyChars: 40,
       customValueChars: 500,
       localeChars: 64,
+      userIdChars: 128,
       screenPixels: 100_000,
       combiningMarks: 3,
       retryMs: 60_000,
@@ -57,6 +58,7 @@ describe('protocol constants', () => {
       'limit_reached',
       'no_recipients',
       'origin_refused',
+      'identity_refused',
       'internal',
     ]);
     for (const code of ERROR_CODE_LIST) expect(ERROR_CODES[code].length).toBeGreaterThan(5);

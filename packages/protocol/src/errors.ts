@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   limit_reached: 'A relay limit was reached (sessions, history, connections).',
   no_recipients: 'The site does not accept offline messages.',
   origin_refused: "This page's origin may not use this site's chat.",
+  identity_refused: 'This site accepts only verified identities (a matching id and hash).',
   internal: 'Internal relay error.',
 } as const;
 

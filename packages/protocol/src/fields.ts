@@ -74,6 +74,32 @@ export const custom = z
     message: `at most ${LIMITS.customFields} fields`,
   });
 
+/**
+ * The site's own id of a signed-in user (issue #15). Refused, not cleaned, when it holds a
+ * control or bidi character: the relay checks an HMAC of exactly these characters, so a cleaned
+ * copy would never match, and the operator must see the id that was signed.
+ */
+export const userId = z
+  .string()
+  .min(1)
+  .max(LIMITS.userIdChars)
+  .refine((v) => cleanLine(v, LIMITS.userIdChars) === v, 'must be one line without controls');
+
+/** `HMAC-SHA256(secret, id)` as 64 hex digits, computed by the site's server (issue #15). */
+export const identityHash = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (HMAC-SHA256)')
+  .transform((v) => v.toLowerCase());
+
+/** Name, e-mail, custom fields and a signed user id, as `hello.info` and `info` carry them. */
+export const identity = {
+  name: name.optional(),
+  email: email.optional(),
+  custom: custom.optional(),
+  userId: userId.optional(),
+  hash: identityHash.optional(),
+};
+
 /** The page a visitor is on. */
 export const page = z.object({ url, title });
 
@@ -130,6 +156,10 @@ export const visitorSnapshot = z.object({
   name: name.optional(),
   email: email.optional(),
   custom: custom.optional(),
+  /** Present only when the relay checked `hash` against the site's secret (issue #15). */
+  verified: z.literal(true).optional(),
+  /** The verified user id; never an unverified claim. */
+  userId: userId.optional(),
   ip: z.string().max(64).optional(),
   country: z.string().max(64).optional(),
   city: z.string().max(128).optional(),

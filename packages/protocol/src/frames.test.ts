@@ -127,4 +127,56 @@ describe('frames', () => {
       }
     }
   });
+
+  describe('15: signed identity', () => {
+    const hash = `${'AB'.repeat(16)}${'0f'.repeat(16)}`;
+
+    it('15: carries userId and hash in info and hello.info, the hash as lower-case hex', () => {
+      const result = parseFrame(
+        'visitor->relay',
+        JSON.stringify({ t: 'info', userId: 'u 42', hash }),
+      );
+      expect(result).toEqual({
+        ok: true,
+        frame: { t: 'info', userId: 'u 42', hash: hash.toLowerCase() },
+      });
+      const hello = {
+        t: 'hello',
+        page: { url: 'https://x.example/', title: 'X' },
+        client: { lang: 'en', tz: 'UTC', screen: { w: 1, h: 1 } },
+        info: { userId: 'u1', hash: hash.toLowerCase() },
+      };
+      expect(parseFrame('visitor->relay', JSON.stringify(hello))).toEqual({
+        ok: true,
+        frame: hello,
+      });
+    });
+
+    it('15: refuses a hash that is not 64 hex digits and a userId with controls or over the limit', () => {
+      for (const bad of [
+        { hash: 'a'.repeat(63) },
+        { hash: 'g'.repeat(64) },
+        { hash: 'a'.repeat(65) },
+        { userId: 'u\u202e1' },
+        { userId: 'u\n1' },
+        { userId: '' },
+        { userId: 'x'.repeat(129) },
+      ]) {
+        const result = parseFrame('visitor->relay', JSON.stringify({ t: 'info', ...bad }));
+        expect(result, JSON.stringify(bad)).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_frame' },
+        });
+      }
+    });
+
+    it('15: a visitor snapshot may say verified (only true) with the verified user id', () => {
+      const visitor = relayOperatorSamples.find((f) => f.t === 'visitor');
+      if (visitor?.t !== 'visitor') throw new Error('no visitor sample');
+      const ok = { ...visitor, visitor: { ...visitor.visitor, verified: true, userId: 'u1' } };
+      expect(parseFrame('relay->operator', JSON.stringify(ok))).toEqual({ ok: true, frame: ok });
+      const no = { ...visitor, visitor: { ...visitor.visitor, verified: false } };
+      expect(parseFrame('relay->operator', JSON.stringify(no)).ok).toBe(false);
+    });
+  });
 });

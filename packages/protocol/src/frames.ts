@@ -4,11 +4,11 @@ import {
   canned,
   client,
   clientId,
-  custom,
   email,
   endReason,
   epochMs,
   errorCode,
+  identity,
   line,
   name,
   operatorBadge,
@@ -39,9 +39,7 @@ export const visitorHello = frame('hello', {
   lastSeq: seq.optional(),
   page: page.extend({ referrer: url.optional() }),
   client,
-  info: z
-    .object({ name: name.optional(), email: email.optional(), custom: custom.optional() })
-    .optional(),
+  info: z.object(identity).optional(),
 });
 /** Send a chat message (`id` is the client's, for acks and de-duplication). */
 export const visitorMsg = frame('msg', { id: clientId, text });
@@ -49,12 +47,12 @@ export const visitorMsg = frame('msg', { id: clientId, text });
 export const visitorTyping = frame('typing', { on: z.boolean() });
 /** The visitor moved to another page (sent by the widget on navigation). */
 export const visitorPage = frame('page', { url, title });
-/** Name, e-mail and custom info (pre-chat form or `identify()`). */
-export const visitorInfo = frame('info', {
-  name: name.optional(),
-  email: email.optional(),
-  custom: custom.optional(),
-});
+/**
+ * Name, e-mail and custom info (pre-chat form or `identify()`); with `userId` and `hash`
+ * (`HMAC-SHA256(site secret, userId)`, hex) a signed identity the relay verifies (issue #15).
+ * Not `id`: on this wire `id` names a client message (acks, rate-limit holds).
+ */
+export const visitorInfo = frame('info', identity);
 /** End the chat now. */
 export const visitorEnd = frame('end', {});
 /** Leave a message when no operator is online. */

@@ -32,6 +32,8 @@ export const LIMITS = {
   customKeyChars: 40,
   /** Custom field value. */
   customValueChars: 500,
+  /** The site's user id in a signed `identify()` (issue #15). */
+  userIdChars: 128,
   /** Language tag, time-zone name. */
   localeChars: 64,
   /** Largest screen dimension accepted, in CSS pixels. */

@@ -59,6 +59,9 @@ export function applyReload(input: {
     if (update.offline) site.offline = update.offline;
     else delete site.offline;
     site.webhooks = update.webhooks;
+    // A rotated identity secret checks the next identify call; earlier checks stand.
+    if (update.identity) site.identity = update.identity;
+    else delete site.identity;
     const allowed = origins.get(site.id);
     if (allowed) {
       // Keep what the relay added itself (the demo's own address), replace the configured ones.

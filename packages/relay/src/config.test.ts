@@ -220,6 +220,26 @@ function issues2(input: unknown, sources: Record<string, string>): string[] {
 }
 
 describe('applyEnv', () => {
+  it('15: takes identity {secret, required} strictly and never echoes the secret', () => {
+    const secret = 's'.repeat(32);
+    const config = parseConfig({ sites: [{ ...site, identity: { secret } }] });
+    expect(config.sites[0]?.identity).toEqual({ secret, required: false });
+    const short = 'SHORT-SECRET-0123456789';
+    const refused = issues({
+      sites: [
+        { ...site, identity: { secret: short, requierd: true } },
+        { ...site, id: 'b', preChat: 'optional', identity: { secret, required: true } },
+      ],
+    });
+    expect(refused).toEqual([
+      'sites.0.identity.secret: must be at least 32 characters',
+      'sites.0.identity.requierd: unknown key, did you mean "required"?',
+      'sites.1.preChat: must be "off" when identity.required is true (the form cannot sign)',
+    ]);
+    expect(refused.join('\n')).not.toContain(short);
+    expect(refused.join('\n')).not.toContain(secret);
+  });
+
   it('overrides port, host, SMTP URL and Redis URL from the environment', () => {
     const raw = {
       port: 1,

@@ -72,8 +72,27 @@ const site = z
       .strict()
       .prefault({}),
     canned: z.array(relayReady.shape.canned.element.strict()).max(200).default([]),
+    /**
+     * Signed visitor identities (issue #15): the site's server passes the widget
+     * `HMAC-SHA256(secret, userId)`; the relay checks it. The secret never leaves the relay.
+     */
+    identity: z
+      .strictObject({
+        secret: z.string().min(32, 'must be at least 32 characters').max(1024),
+        required: z.boolean().default(false),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
+    // Required identities refuse every unsigned `info`, and the pre-chat form sends exactly
+    // that: the form could never be submitted.
+    if (s.identity?.required && s.preChat !== 'off') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['preChat'],
+        message: 'must be "off" when identity.required is true (the form cannot sign)',
+      });
+    }
     const seen = new Set<string>();
     s.operators.forEach((op, i) => {
       if (seen.has(op.id)) {

@@ -54,6 +54,7 @@ export function importSession<C>(
   if (state.info.name) info.name = state.info.name;
   if (state.info.email) info.email = state.info.email;
   if (state.info.custom) info.custom = state.info.custom;
+  if (state.info.verifiedId) info.verifiedId = state.info.verifiedId;
   return {
     id: input.id,
     secret: input.secret,

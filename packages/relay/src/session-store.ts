@@ -51,6 +51,8 @@ export interface SessionInfo {
   name?: string;
   email?: string;
   custom?: Record<string, string | number | boolean>;
+  /** The user id the site signed and the relay checked (issue #15); never an unchecked claim. */
+  verifiedId?: string;
 }
 
 /** A system line for the transcript ("Ada joined"). */

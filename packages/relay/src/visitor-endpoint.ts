@@ -8,6 +8,7 @@ import {
 } from '@conduit-chat/protocol';
 import { admitFrame, armHandshake, disarmHandshake } from './frame-guard.js';
 import type { Hub, RelayConn } from './hub.js';
+import { checkIdentity } from './identity-check.js';
 import { technicalData } from './mail-jobs.js';
 import type { OfflineLimiter } from './offline-limiter.js';
 import { resumeToken, type Session, type SessionInfo } from './session-store.js';
@@ -88,8 +89,10 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
     state.session = session;
     state.userAgent = '';
     recordPage(session, frame.page);
-    if (frame.info) session.info = { ...session.info, ...cleanInfo(frame.info) };
+    const info = infoAfter(conn, session.info, frame.info);
+    if (info) session.info = info;
     welcome(conn, session, true, frame.lastSeq ?? 0);
+    if (!info) refuseIdentity(conn);
     hub.upsert(session);
     hub.logger.info({ session: session.id, site: site.id }, 'session resumed');
   }
@@ -104,6 +107,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
       anonymize: site.anonymizeIp,
     });
     state.userAgent = '';
+    const info = infoAfter(conn, {}, frame.info);
     const session = store.create({
       siteId: site.id,
       conn,
@@ -122,7 +126,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
         screenH: frame.client.screen.h,
         referrer: frame.page.referrer ? pageUrl(frame.page.referrer, false) : '',
       },
-      info: cleanInfo(frame.info),
+      info: info ?? {},
     });
     if (!session) {
       hub.sendError(conn, 'limit_reached');
@@ -134,8 +138,24 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
     state.phase = 'ready';
     state.session = session;
     welcome(conn, session, false, 0);
+    if (!info) refuseIdentity(conn);
     hub.upsert(session);
     hub.logger.info({ session: session.id, site: site.id }, 'session started');
+  }
+
+  // The session's info after a `hello.info` or `info` frame, past the site's identity check
+  // (issue #15); null when the site refuses it (then none of it is kept).
+  function infoAfter(conn: RelayConn, current: SessionInfo, info?: InfoFrame): SessionInfo | null {
+    if (!info) return current;
+    const outcome = checkIdentity(conn.data.site.identity, info, current.verifiedId);
+    if (outcome === 'refused') return null;
+    const { verifiedId: _old, ...rest } = { ...current, ...cleanInfo(info) };
+    return outcome.verifiedId === undefined ? rest : { ...rest, verifiedId: outcome.verifiedId };
+  }
+
+  function refuseIdentity(conn: RelayConn): void {
+    hub.counters.frameRejected('identity_refused');
+    hub.sendError(conn, 'identity_refused');
   }
 
   function recordPage(session: Session<RelayConn>, page: { url: string; title: string }) {
@@ -211,10 +231,16 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
         recordPage(session, frame);
         hub.upsert(session, true);
         return;
-      case 'info':
-        session.info = { ...session.info, ...cleanInfo(frame) };
+      case 'info': {
+        const info = infoAfter(conn, session.info, frame);
+        if (!info) {
+          refuseIdentity(conn);
+          return;
+        }
+        session.info = info;
         hub.upsert(session);
         return;
+      }
       case 'end':
         hub.endSession(session, 'visitor');
         return;
@@ -258,15 +284,11 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
   };
 }
 
-type Custom = Record<string, string | number | boolean>;
+type InfoFrame = NonNullable<Hello['info']>;
 
-function cleanInfo(
-  info:
-    | { name?: string | undefined; email?: string | undefined; custom?: Custom | undefined }
-    | undefined,
-): SessionInfo {
+// Only what a person typed or the site told: never `hash`, and the user id only once checked.
+function cleanInfo(info: InfoFrame): SessionInfo {
   const out: SessionInfo = {};
-  if (!info) return out;
   if (info.name) out.name = info.name;
   if (info.email) out.email = info.email;
   if (info.custom) out.custom = { ...info.custom };

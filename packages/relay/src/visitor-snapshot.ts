@@ -35,6 +35,10 @@ export function visitorSnapshot(session: Session<unknown>): VisitorSnapshot {
   if (session.info.name) snap.name = session.info.name;
   if (session.info.email) snap.email = session.info.email;
   if (session.info.custom) snap.custom = { ...session.info.custom };
+  if (session.info.verifiedId !== undefined) {
+    snap.verified = true;
+    snap.userId = session.info.verifiedId;
+  }
   if (t.ip) snap.ip = t.ip;
   if (t.country) snap.country = t.country;
   if (t.city) snap.city = t.city;

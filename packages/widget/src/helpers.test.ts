@@ -38,12 +38,24 @@ describe('validateContact', () => {
 
 describe('cleanIdentity', () => {
   it('B7: keeps a strictly valid e-mail only, and cuts the name to the relay limit', () => {
-    const out = cleanIdentity({ name: ` ${'n'.repeat(100)} `, email: 'x@evil y', hash: 'h' });
+    const out = cleanIdentity({ name: ` ${'n'.repeat(100)} `, email: 'x@evil y' });
     expect(out).toEqual({ name: 'n'.repeat(80) });
     expect(cleanIdentity({ email: ' a@b.example ', custom: { plan: 'pro' } })).toEqual({
       email: 'a@b.example',
       custom: { plan: 'pro' },
     });
+  });
+});
+
+describe('15: signed identity', () => {
+  it("15: sends the id (as the protocol's userId) and the hash, and never drops the hash", () => {
+    const hash = 'ab'.repeat(32);
+    expect(cleanIdentity({ id: 'user-42', name: 'Vera', hash })).toEqual({
+      name: 'Vera',
+      userId: 'user-42',
+      hash,
+    });
+    expect(cleanIdentity({ name: 'Vera' })).toEqual({ name: 'Vera' });
   });
 });
 

@@ -49,6 +49,28 @@ describe('ChatView', () => {
     ...over,
   });
 
+  it("15: heads a verified visitor's chat with the badge and lists the user id, and nobody else's", () => {
+    const verified = visitor({
+      name: 'Vera',
+      state: 'chatting',
+      owner: ADA,
+      verified: true,
+      userId: 'u-42',
+    });
+    let root = render(chatWith({}, verified));
+    expect(root.querySelector('#chat-title')?.textContent).toBe('Vera ✓ Verified user id u-42');
+    expect(root.querySelector('.facts')?.textContent).toContain(
+      'User idu-42 (verified by the site)',
+    );
+    m?.unmount();
+    root = render(
+      chatWith({}, visitor({ name: 'Una', state: 'chatting', owner: ADA, userId: 'u-43' })),
+    );
+    expect(root.querySelector('#chat-title')?.textContent).toBe('Una');
+    expect(root.textContent).not.toContain('Verified');
+    expect(root.textContent).not.toContain('u-43');
+  });
+
   it('shows messages with names, times and the delivered state of own messages', () => {
     const root = render(
       chatWith({

@@ -5,6 +5,7 @@ import type { Chat, ChatMessage, Person } from '../store.js';
 import { Composer } from './composer.js';
 import { MessageText } from './message-text.js';
 import { Name } from './name.js';
+import { VerifiedBadge } from './verified-badge.js';
 
 /** Props of `ChatView`. */
 export interface ChatViewProps {
@@ -61,6 +62,7 @@ export function ChatView(props: ChatViewProps) {
         <div>
           <h2 id="chat-title">
             <Name>{name}</Name>
+            <VerifiedBadge v={v} />
           </h2>
           <p class="sub">
             {chat.ended ? (
@@ -163,6 +165,14 @@ export function ChatView(props: ChatViewProps) {
             <>
               <dt>E-mail</dt>
               <dd>{v.email}</dd>
+            </>
+          )}
+          {v.verified && v.userId !== undefined && (
+            <>
+              <dt>User id</dt>
+              <dd>
+                <bdi>{v.userId}</bdi> <span class="sub">(verified by the site)</span>
+              </dd>
             </>
           )}
         </dl>

@@ -53,6 +53,22 @@ describe('VisitorTable', () => {
     expect(cells[8]).toBe('eve@example.complan: goldorders: 3');
   });
 
+  it('15: badges a verified visitor with the word and the user id, and nobody else', () => {
+    render([
+      visitor({ session: 'v', name: 'Vera', verified: true, userId: 'user-42' }),
+      visitor({ session: 'u', name: 'Una', userId: 'user-43' }),
+      visitor({ session: 'n', name: 'Nils' }),
+    ]);
+    const badge = row('v')?.querySelector('.verified');
+    expect(badge?.textContent).toBe('✓ Verified user id user-42');
+    expect(badge?.querySelector('[aria-hidden="true"]')?.textContent).toBe('✓ ');
+    expect(row('v')?.querySelector('td')?.textContent).toBe('Vera ✓ Verified user id user-42de-DE');
+    for (const s of ['u', 'n']) {
+      expect(row(s)?.querySelector('.verified')).toBeNull();
+      expect(row(s)?.textContent).not.toContain('Verified');
+    }
+  });
+
   it('shows who is chatting and how long a visitor has waited', () => {
     render([
       visitor({ session: 'a', state: 'chatting', owner: { id: 'bob', name: 'Bob' } }),

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { duration, pagePath, referrerLabel, stateLabel, visitorName } from '../format.js';
 import type { Person } from '../store.js';
 import { Name } from './name.js';
+import { VerifiedBadge } from './verified-badge.js';
 
 /** Columns the table sorts by. */
 export type SortKey =
@@ -132,6 +133,7 @@ function VisitorRow(props: VisitorTableProps & { v: VisitorSnapshot }) {
     <tr data-session={v.session} class={`state-${v.state}`}>
       <td>
         <Name>{name}</Name>
+        <VerifiedBadge v={v} />
         <span class="sub">{v.lang}</span>
       </td>
       <td>

@@ -52,7 +52,13 @@ export const sessionState = z.object({
     screenH: z.number().int(),
     referrer: z.string().max(LIMITS.urlChars),
   }),
-  info: z.object({ name: snap.name, email: snap.email, custom: snap.custom }),
+  // `verifiedId`: the user id the site's identity secret verified (the snapshot shows it as `userId`).
+  info: z.object({
+    name: snap.name,
+    email: snap.email,
+    custom: snap.custom,
+    verifiedId: snap.userId,
+  }),
   notes: z.array(
     z.object({ text: z.string().max(500), at: z.number(), afterSeq: z.number().int() }),
   ),
