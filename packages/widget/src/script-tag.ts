@@ -41,6 +41,16 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
     else if (!allowed || allowed.split(' ').includes(v)) options[key] = v;
   }
   if (d.consent === 'granted') options.consent = true;
+  // data-text-<key> (every language), data-text-<lang>-<key> (one language): README "Texts".
+  const texts: Record<string, Record<string, string | undefined>> = {};
+  for (const name in d) {
+    const [, lang = '*', key] = name.match(/^text([A-Z][a-z])?([A-Z]\w*)$/) ?? [];
+    if (!key) continue;
+    const one = texts[lang.toLowerCase()] ?? {};
+    one[key[0]?.toLowerCase() + key.slice(1)] = d[name];
+    texts[lang.toLowerCase()] = one;
+    options.texts = texts;
+  }
   return options as unknown as ChatOptions;
 }
 
