@@ -44,11 +44,10 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
   // data-text-<key> (every language), data-text-<lang>-<key> (one language): README "Texts".
   const texts: Record<string, Record<string, string | undefined>> = {};
   for (const name in d) {
-    const [, lang = '*', key] = name.match(/^text([A-Z][a-z])?([A-Z]\w*)$/) ?? [];
-    if (!key) continue;
-    const one = texts[lang.toLowerCase()] ?? {};
-    one[key[0]?.toLowerCase() + key.slice(1)] = d[name];
-    texts[lang.toLowerCase()] = one;
+    const [, lang = '*', first = '', rest] = name.match(/^text([A-Z][a-z])?([A-Z])(\w*)$/) ?? [];
+    if (!first) continue;
+    const code = lang.toLowerCase();
+    texts[code] = { ...texts[code], [first.toLowerCase() + rest]: d[name] };
     options.texts = texts;
   }
   return options as unknown as ChatOptions;
