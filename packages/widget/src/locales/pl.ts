@@ -28,7 +28,7 @@ export const PL: Strings = {
   skip: 'Pomiń',
   required: 'Wymagane.',
   badEmail: 'Nieprawidłowy e-mail.',
-  tooLong: 'Za długie.',
+  tooLong: 'Za długi tekst.',
   offline: 'Jesteśmy niedostępni. Zostaw wiadomość.',
   leave: 'Wyślij',
   thanks: 'Dziękujemy! Odpowiemy e-mailem.',

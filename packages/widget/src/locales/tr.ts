@@ -6,7 +6,7 @@ export const TR: Strings = {
   minimize: 'Kapat',
   chat: 'Sohbet',
   online: 'Çevrimiçi',
-  away: 'Uzakta',
+  away: 'Müsait değil',
   unread: '{n} okunmamış',
   message: 'Mesaj',
   send: 'Gönder',
