@@ -108,19 +108,6 @@ export function textsFor(
   return { ...EN, ...table, ...o.strings, ...o.texts?.['*'], ...o.texts?.[lang] };
 }
 
-/**
- * The string table for `locale` from `tables` (English for a language not in them), with
- * `overrides` on top.
- */
-export function strings(
-  locale: string | undefined,
-  overrides?: Partial<Strings>,
-  tables: LocaleTables = {},
-): Strings {
-  const code = primaryTag(locale);
-  return { ...EN, ...(Object.hasOwn(tables, code) && tables[code]), ...overrides };
-}
-
 /** Fills the placeholder of a string (`{n}`, `{name}`: each string has at most one). */
 export function fill(text: string, value: string | number): string {
   return text.replace(/\{\w+\}/, () => String(value));
