@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfigFile, type Relay, startRelay } from '@conduit-chat/relay';
+import { LOCALES } from '@conduit-chat/widget';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,10 +54,15 @@ describe('examples/vite-app', () => {
 
   it('builds one page with one script that bundles the widget and no zod', () => {
     const assets = readdirSync(join(outDir, 'assets'));
-    const scripts = assets.filter((f) => f.endsWith('.js'));
+    // Besides the page's script, one chunk per language but English, imported on demand (#15).
+    const languages = LOCALES.slice(1).map((code) => `${code}-`);
+    const isLanguage = (f: string) => languages.some((prefix) => f.startsWith(prefix));
+    const scripts = assets.filter((f) => f.endsWith('.js') && !isLanguage(f));
     expect(scripts).toHaveLength(1);
+    expect(assets.filter(isLanguage)).toHaveLength(LOCALES.length - 1);
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     expect(html).toContain(`<script type="module" crossorigin src="/assets/${scripts[0]}">`);
+    expect(html.match(/<script/g)).toHaveLength(1);
     const js = readFileSync(join(outDir, 'assets', scripts[0]!), 'utf8');
     expect(js).toContain('conduit-chat');
     expect(js).toContain(relay.url);

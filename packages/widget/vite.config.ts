@@ -9,6 +9,7 @@ import { TABLES } from './src/locales/tables.js';
 //   vite build --mode app    → dist/app.js     IIFE, minified, English only: the chat the
 //                              facade loads (served as /widget/app.js)
 //   vite build --mode esm    → dist/index.js   ESM for npm (preact and protocol bundled)
+//                              dist/lazy/<code>.js  one chunk per other language, import()ed
 // Types come from `tsc -p tsconfig.build.json` (emitDeclarationOnly).
 const src = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 
@@ -96,7 +97,7 @@ export async function buildScriptTag(outDir: string): Promise<void> {
 export function esmConfig(): InlineConfig {
   return {
     ...iifeConfig(),
-    // Every language is bundled through createChat(): no locale files.
+    // Languages are chunks imported by createChat() (dist/lazy/): no script-tag locale files.
     plugins: [],
     build: {
       outDir: fileURLToPath(new URL('./dist', import.meta.url)),
@@ -104,7 +105,11 @@ export function esmConfig(): InlineConfig {
       target: 'es2022',
       minify: false,
       sourcemap: true,
-      rolldownOptions: { checks: { pluginTimings: false } },
+      rolldownOptions: {
+        checks: { pluginTimings: false },
+        // One chunk per language (`locales/lazy-tables.ts`), by name: `dist/lazy/de.js`.
+        output: { chunkFileNames: 'lazy/[name].js' },
+      },
       lib: { entry: src('index.ts'), formats: ['es'], fileName: () => 'index.js' },
     },
   };

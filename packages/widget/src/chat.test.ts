@@ -363,10 +363,48 @@ describe('createChat', () => {
 
   it('speaks German with locale de and takes string overrides', async () => {
     t = await testChat({ locale: 'de-AT', strings: { send: 'Los' } });
-    expect(t.$('button.l')?.getAttribute('aria-label')).toBe('Chat öffnen');
+    // The German table is its own chunk, imported on demand (English until then).
+    await t.until(() => t.$('button.l')?.getAttribute('aria-label') === 'Chat öffnen');
     await t.connect();
     expect(t.text('.c button')).toBe('Los');
     expect((t.$('textarea') as HTMLTextAreaElement).placeholder).toBe('Nachricht…');
+  });
+
+  it('15: sets lang and dir on the panel, mirrors the default side for Arabic, and takes per-language texts', async () => {
+    t = await testChat({
+      locale: 'ar-EG',
+      greeting: 'Hello!',
+      texts: { ar: { greeting: 'أهلًا! كيف نساعدك؟', send: 'أرسل' }, en: { send: 'Go' } },
+    });
+    await t.until(() => t.$('button.l')?.getAttribute('aria-label') === 'فتح المحادثة');
+    expect(t.host()?.classList.contains('left')).toBe(true);
+    await t.connect();
+    const panel = t.$('.p');
+    expect([panel?.getAttribute('lang'), panel?.getAttribute('dir')]).toEqual(['ar', 'rtl']);
+    expect(t.text('.c button')).toBe('أرسل');
+    expect(t.text('.m .i')).toBe('أهلًا! كيف نساعدك؟');
+  });
+
+  it('15: shows English as lang=en ltr for an unshipped language, and takes a page’s own side literally', async () => {
+    t = await testChat({
+      locale: 'ko-KR',
+      position: 'left',
+      texts: { en: { send: 'Go' }, ko: { send: '보내기' } },
+    });
+    await t.connect();
+    expect([t.$('.p')?.getAttribute('lang'), t.$('.p')?.getAttribute('dir')]).toEqual([
+      'en',
+      'ltr',
+    ]);
+    expect(t.text('.c button')).toBe('Go');
+    expect(t.host()?.classList.contains('left')).toBe(true);
+    await t.stop();
+    t = await testChat({ locale: 'he', position: 'right' });
+    await t.connect();
+    await t.until(() => t.$('.p')?.getAttribute('lang') === 'he');
+    expect(t.$('.p')?.getAttribute('dir')).toBe('rtl');
+    expect(t.text('.c button')).toBe('שליחה');
+    expect(t.host()?.classList.contains('left')).toBe(false);
   });
 
   it('emits typed events: ready, open, status, message, ended', async () => {

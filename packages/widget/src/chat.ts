@@ -13,9 +13,15 @@ import { type ChatAction, type ChatState, initialChat, reduce } from './chat-sto
 import { createConnection, type HelloBody, type SocketLike } from './connection.js';
 import { emitter } from './emitter.js';
 import { WidgetError } from './errors.js';
-import { type LocaleTables, type Strings, strings } from './i18n.js';
+import {
+  isRtl,
+  type LocaleTables,
+  primaryTag,
+  type Strings,
+  type Texts,
+  textsFor,
+} from './i18n.js';
 import { cleanIdentity, type Identity, type VisitorInfo } from './identity.js';
-import { TABLES } from './locales/tables.js';
 import { type Mounted, mount } from './mount.js';
 import { SITE_ID } from './script-tag.js';
 import { CSS, themeCss } from './styles.js';
@@ -30,13 +36,19 @@ export interface ChatOptions {
   relay: string;
   /** Site id from the relay config. */
   site: string;
-  /** Language tag; default `navigator.language`. Shipped: en, de, fr, es, pt. */
+  /** Language tag; default `navigator.language`. Shipped: `LOCALES`. */
   locale?: string;
-  /** Overrides for any UI string. */
+  /** Overrides for any UI string, in every language. */
   strings?: Partial<Strings>;
+  /**
+   * Overrides by language code (`en`, `de`, …; `'*'` for every language): any string and the
+   * greeting, used while that language is shown; they win over `strings` and `greeting`.
+   * @example { de: { greeting: 'Hallo! Wie können wir helfen?', send: 'Los' } }
+   */
+  texts?: Record<string, Texts>;
   /** Theme colour `#rrggbb`; default from the site settings, else `#2563eb`. */
   color?: string;
-  /** Corner; default from the site settings, else `right`. */
+  /** Corner, taken literally; default the site setting, else `right` (both mirrored for ar, he). */
   position?: 'left' | 'right';
   /** Open the panel at once. */
   open?: boolean;
@@ -131,22 +143,10 @@ export function visitorUrl(relay: string, site: string): string {
   return `${url.origin}${path}/v1/visitor?site=${encodeURIComponent(site)}`;
 }
 
-/**
- * Creates the chat widget: draws the launcher and nothing else until the visitor opens it
- * (or `connect: "on-load"` with consent). Call in a browser; importing the module is SSR-safe.
- * Every shipped language is bundled (the script tag loads its language on demand instead).
- * @example
- * const chat = createChat({ relay: 'https://chat.example.com', site: 'acme' });
- * chat.on('unread', ({ count }) => (badge.textContent = String(count)));
- */
-export function createChat(options: ChatOptions): Chat {
-  return chatCore(options, TABLES).chat;
-}
-
 /** A chat, and what only the script-tag app uses: a language table that arrives later, the start. */
 export interface ChatCore {
   chat: Chat;
-  /** Puts `table` under the site's `strings` overrides and redraws. */
+  /** Puts a language table (of the visitor's language) under the site's overrides and redraws. */
   addStrings(table: Partial<Strings>): void;
   /**
    * Draws the widget (and connects or opens when the options or this tab's chat say so).
@@ -170,7 +170,16 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
   const events = emitter<ChatEvents>();
   const eye = attention(doc);
   const locale = options.locale ?? navigator.language;
-  let t = strings(locale, options.strings, tables);
+  const code = primaryTag(locale);
+  // The visitor's language table once known; until then English shows, and `lang` says so.
+  let table = Object.hasOwn(tables, code) ? tables[code] : undefined;
+  let lang = 'en';
+  let t = textsFor(lang, table, options);
+  const text = () => {
+    lang = table ? code : 'en';
+    t = textsFor(lang, table, options);
+  };
+  text();
   const tokens = tokenStore(site, options.persist);
   // The panel was open on the previous page of this tab's chat: open it again.
   const reopen = tokens.wasOpen();
@@ -325,18 +334,22 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
     if (!mounted || destroyed) return;
     const s = state.settings;
     const { host, container } = mounted;
-    host.classList.toggle('left', (options.position ?? s?.position) === 'left');
+    // The site's side is for left-to-right pages: mirrored for ar/he, as the page's own is not.
+    const side = options.position ?? s?.position;
+    host.classList.toggle('left', (side === 'left') !== (!options.position && isRtl(code)));
     host.classList.toggle('open', state.open);
     const props: ViewProps = {
       state,
       t,
       actions,
       title: title(),
-      greeting: options.greeting ?? s?.greeting ?? null,
+      greeting: t.greeting ?? options.greeting ?? s?.greeting ?? null,
       preChat: options.preChat ?? s?.preChat ?? 'off',
       preChatDone: preChatDone || !!info.name,
       sound,
       locale,
+      lang,
+      dir: isRtl(lang) ? 'rtl' : 'ltr',
     };
     render(createElement(App, props), container);
     // Theme colour, and on small screens the visual viewport height (on-screen keyboard).
@@ -427,8 +440,9 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
   if (!adopt) queueMicrotask(start);
   return {
     chat,
-    addStrings(table) {
-      t = { ...t, ...table, ...options.strings };
+    addStrings(more) {
+      if (Object.keys(more).length) table = { ...table, ...more };
+      text();
       draw();
     },
     start,

@@ -7,7 +7,7 @@ import {
 import type { Chat, ChatEvents } from './chat.js';
 import { emitter } from './emitter.js';
 import { WidgetError } from './errors.js';
-import { EN, localeCode, type Strings } from './i18n.js';
+import { isRtl, localeCode, type Strings, textsFor } from './i18n.js';
 import { loadLocale } from './locale-loader.js';
 import { type Mounted, mount } from './mount.js';
 import { insertScript } from './script-loader.js';
@@ -90,6 +90,7 @@ export function bootFacade(
   let table: Partial<Strings> = {};
   let consent = options.consent === true;
   let wanted = false;
+  const code = localeCode(options.locale ?? win.navigator.language);
 
   const go = (next: FacadeState) => {
     if (!MOVES[state].includes(next)) throw new WidgetError('bad_state', `${state} → ${next}`);
@@ -105,10 +106,11 @@ export function bootFacade(
   // The launcher's accessible name; after a failed load it says so (and shows it on hover).
   function label() {
     if (!button) return;
-    const open = table.open ?? EN.open;
-    const text = state === 'failed' ? `${open} (${table.loadFailed ?? EN.loadFailed})` : open;
-    button.setAttribute('aria-label', text);
-    if (state === 'failed') button.title = text;
+    // The strings as the app will show them (the site's overrides for the language shown).
+    const t = textsFor(Object.keys(table).length ? code : 'en', table, options);
+    const name = state === 'failed' ? `${t.open} (${t.loadFailed})` : t.open;
+    button.setAttribute('aria-label', name);
+    if (state === 'failed') button.title = name;
     else button.removeAttribute('title');
     if (state === 'loading') button.setAttribute('aria-busy', 'true');
     else button.removeAttribute('aria-busy');
@@ -169,7 +171,8 @@ export function bootFacade(
     if (state === 'destroyed' || mounted || !doc.body) return;
     mounted = mount(doc.body, LAUNCHER_CSS);
     mounted.setTheme(themeCss(options.color));
-    mounted.host.classList.toggle('left', options.position === 'left');
+    // As the app does: the default side mirrored for ar/he, a page's own `position` literal.
+    mounted.host.classList.toggle('left', (options.position ?? (isRtl(code) && 'left')) === 'left');
     // The same nodes the app's Launcher renders, so Preact takes them over in place.
     const launcher = staticLauncher(doc);
     button = launcher.button;
@@ -237,7 +240,6 @@ export function bootFacade(
     },
   };
 
-  const code = localeCode(options.locale ?? win.navigator.language);
   const stopLocale =
     code === 'en'
       ? () => {}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WIDGET_ERROR_CODES, WidgetError } from './errors.js';
-import { EN, LOCALES, localeCode, strings } from './i18n.js';
+import { EN, LOCALES, localeCode, textsFor } from './i18n.js';
 import { cleanIdentity } from './identity.js';
 import { TABLES } from './locales/tables.js';
 import { DEFAULT_COLOR, themeCss } from './styles.js';
@@ -61,16 +61,21 @@ describe('15: signed identity', () => {
 
 describe('strings', () => {
   it('picks the language from the tag, falls back to English, and applies overrides', () => {
-    expect(strings('fr-CA', {}, TABLES).open).toBe('Ouvrir le chat');
-    expect(strings('pt-BR', {}, TABLES).send).toBe('Enviar');
-    expect(strings('es', {}, TABLES).end).toBe('Terminar chat');
-    expect(strings('de', { send: 'Los' }, TABLES)).toMatchObject({
+    const shown = (tag: string | undefined, o = {}) => {
+      const code = localeCode(tag);
+      return textsFor(code, TABLES[code], o);
+    };
+    expect(shown('fr-CA').open).toBe('Ouvrir le chat');
+    expect(shown('pt-BR').send).toBe('Enviar');
+    expect(shown('es').end).toBe('Terminar chat');
+    expect(shown('de', { strings: { send: 'Los' } })).toMatchObject({
       open: 'Chat öffnen',
       send: 'Los',
     });
-    expect(strings('xx', {}, TABLES).open).toBe('Open chat');
-    expect(strings('de').open).toBe('Open chat'); // without the tables (script tag before its locale loads)
-    expect(strings(undefined, { open: 'Talk to us' }).open).toBe('Talk to us');
+    expect(shown('xx').open).toBe('Open chat');
+    // Without the table (the script tag before its language file has arrived).
+    expect(textsFor('en', undefined, {}).open).toBe('Open chat');
+    expect(shown(undefined, { strings: { open: 'Talk to us' } }).open).toBe('Talk to us');
     expect([localeCode('DE-at'), localeCode('pt'), localeCode('xx'), localeCode('')]).toEqual([
       'de',
       'pt',
@@ -79,8 +84,23 @@ describe('strings', () => {
     ]);
   });
 
-  it('ships en, de, fr, es, pt, each translating every key (no English left over)', () => {
-    expect(LOCALES).toEqual(['en', 'de', 'fr', 'es', 'pt']);
+  it('ships en and 13 more languages, each translating every key (no English left over)', () => {
+    expect(LOCALES).toEqual([
+      'en',
+      'de',
+      'fr',
+      'es',
+      'pt',
+      'ar',
+      'he',
+      'ja',
+      'zh',
+      'ru',
+      'it',
+      'nl',
+      'pl',
+      'tr',
+    ]);
     const keys = Object.keys(EN) as (keyof typeof EN)[];
     expect(Object.keys(TABLES)).toEqual(LOCALES.slice(1));
     for (const tag of LOCALES.slice(1)) {

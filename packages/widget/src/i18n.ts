@@ -55,25 +55,57 @@ export type Strings = Record<StringKey, string>;
 /** String tables by language code (the languages other than English). */
 export type LocaleTables = Record<string, Partial<Strings>>;
 
+/** What a site may override for one language: any string, and the greeting. */
+export type Texts = Partial<Strings> & { greeting?: string };
+
 /** Language codes shipped with the widget (tables in `src/locales/`). */
-export const LOCALES = ['en', 'de', 'fr', 'es', 'pt'];
+export const LOCALES = [
+  'en',
+  'de',
+  'fr',
+  'es',
+  'pt',
+  'ar',
+  'he',
+  'ja',
+  'zh',
+  'ru',
+  'it',
+  'nl',
+  'pl',
+  'tr',
+];
+
+/** The primary subtag of a BCP 47 tag, lower-cased: `pt-BR` → `pt`. */
+export const primaryTag = (tag: string | undefined): string =>
+  (tag ?? '').toLowerCase().split('-')[0] ?? '';
 
 /** The shipped language for a BCP 47 tag: `de-AT` → `de`; anything unknown → `en`. */
 export function localeCode(tag: string | undefined): string {
-  const code = (tag ?? '').toLowerCase().split('-')[0] ?? '';
+  const code = primaryTag(tag);
   return LOCALES.includes(code) ? code : 'en';
 }
 
+/** Whether a language is written right to left (of the shipped ones: Arabic, Hebrew). */
+export const isRtl = (code: string): boolean => code === 'ar' || code === 'he';
+
+/** A site's text overrides: `strings` (every language) and `texts` (`'*'`: every language; or one code). */
+export interface TextOptions {
+  strings?: Partial<Strings> | undefined;
+  texts?: Record<string, Texts> | undefined;
+}
+
 /**
- * The string table for `locale` from `tables` (English for a language not in them), with
- * `overrides` on top.
+ * The strings shown in language `lang`: English, then the language's `table` (once it has
+ * arrived), then the site's overrides, the more specific ones last (`strings`, `texts['*']`,
+ * `texts[lang]`). May carry `greeting`.
  */
-export function strings(
-  locale: string | undefined,
-  overrides?: Partial<Strings>,
-  tables: LocaleTables = {},
-): Strings {
-  return { ...EN, ...tables[localeCode(locale)], ...overrides };
+export function textsFor(
+  lang: string,
+  table: Partial<Strings> | undefined,
+  o: TextOptions,
+): Strings & Texts {
+  return { ...EN, ...table, ...o.strings, ...o.texts?.['*'], ...o.texts?.[lang] };
 }
 
 /** Fills the placeholder of a string (`{n}`, `{name}`: each string has at most one). */

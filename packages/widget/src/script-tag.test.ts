@@ -10,6 +10,27 @@ const tag = (src: string, data: Record<string, string>) => {
 };
 
 describe('scriptOptions', () => {
+  it('15: reads data-text-<key> for every language and data-text-<lang>-<key> for one', () => {
+    const script = document.createElement('script');
+    script.src = 'https://chat.example.com/widget.js';
+    script.setAttribute('data-site', 'acme');
+    script.setAttribute('data-text-greeting', 'Hi there!');
+    script.setAttribute('data-text-send', 'Go');
+    script.setAttribute('data-text-new-chat', 'Start again');
+    script.setAttribute('data-text-de-greeting', 'Hallo!');
+    script.setAttribute('data-text-de-new-chat', 'Neu');
+    script.setAttribute('data-text-ar-open', 'تحدث معنا');
+    script.setAttribute('data-texts', 'not an override');
+    expect(scriptOptions(script).texts).toEqual({
+      '*': { greeting: 'Hi there!', send: 'Go', newChat: 'Start again' },
+      de: { greeting: 'Hallo!', newChat: 'Neu' },
+      ar: { open: 'تحدث معنا' },
+    });
+    expect(
+      scriptOptions(tag('https://chat.example.com/widget.js', { site: 'a' })),
+    ).not.toHaveProperty('texts');
+  });
+
   it('derives the relay from the script src and reads every data-* option', () => {
     const o = scriptOptions(
       tag('https://chat.example.com/widget.js', {

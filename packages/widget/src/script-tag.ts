@@ -41,6 +41,15 @@ export function scriptOptions(script: HTMLScriptElement): ChatOptions {
     else if (!allowed || allowed.split(' ').includes(v)) options[key] = v;
   }
   if (d.consent === 'granted') options.consent = true;
+  // data-text-<key> (every language), data-text-<lang>-<key> (one language): README "Texts".
+  const texts: Record<string, Record<string, string | undefined>> = {};
+  for (const name in d) {
+    const [, lang = '*', first = '', rest] = name.match(/^text([A-Z][a-z])?([A-Z])(\w*)$/) ?? [];
+    if (!first) continue;
+    const code = lang.toLowerCase();
+    texts[code] = { ...texts[code], [first.toLowerCase() + rest]: d[name] };
+    options.texts = texts;
+  }
   return options as unknown as ChatOptions;
 }
 

@@ -16,7 +16,13 @@ svg{width:24px;height:24px;fill:none;stroke:currentColor;stroke-width:2}
 .l{display:grid;place-items:center;width:56px;height:56px;border-radius:50%;box-shadow:0 4px 14px #0004;position:relative;background:var(--conduit-color);color:var(--conduit-text)}
 `;
 
-/** Everything else: the unread badge, the panel, its views. */
+/**
+ * Everything else: the unread badge, the panel, its views. Direction-neutral: in a `dir=rtl`
+ * panel the flex rows and the bubbles' sides mirror by themselves; each bubble line and field takes
+ * its direction from its own text (`plaintext`: English typed on an Arabic page reads left to
+ * right, and an empty field's placeholder still right to left), links (URLs) are isolated
+ * left-to-right runs.
+ */
 export const PANEL_CSS = `
 .b{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:11px;background:#b91c1c;color:#fff;font-size:12px;line-height:22px}
 .p{position:absolute;bottom:68px;right:0;width:370px;height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;background:#fff;border-radius:14px;box-shadow:0 10px 40px #0005;overflow:hidden}
@@ -31,7 +37,8 @@ h2,.n,.pb{font-weight:700}
 .lk{color:#1d4ed8}
 a,.lk{text-decoration:underline}
 .m{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}
-.i{max-width:85%;padding:8px 11px;border-radius:12px;background:#eef0f3;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start}
+.i{max-width:85%;padding:8px 11px;border-radius:12px;background:#eef0f3;white-space:pre-wrap;overflow-wrap:anywhere;align-self:flex-start;unicode-bidi:plaintext}
+a{direction:ltr;unicode-bidi:isolate}
 .v{align-self:flex-end}
 .h,.v,.pb{background:var(--conduit-color);color:var(--conduit-text)}
 .s{align-self:center;background:none}
@@ -41,8 +48,8 @@ a,.lk{text-decoration:underline}
 .e{color:#b91c1c}
 .c{border-top:1px solid #ddd;flex-wrap:wrap}
 .c textarea{flex:1;height:42px;resize:none}
-.k{width:100%;text-align:right}
-textarea,input,.sb{padding:9px 10px;border:1px solid #767676;border-radius:8px;background:#fff;color:#111}
+.k{width:100%;text-align:end}
+textarea,input,.sb{padding:9px 10px;border:1px solid #767676;border-radius:8px;background:#fff;color:#111;unicode-bidi:plaintext}
 .pb{padding:9px 14px;border-radius:8px}
 .f{padding:16px;display:flex;flex-direction:column;gap:12px;overflow-y:auto}
 label{display:flex;flex-direction:column;gap:4px;font-weight:600}

@@ -1,4 +1,5 @@
-import { type Chat, type ChatOptions, createChat } from './chat.js';
+import type { Chat, ChatOptions } from './chat.js';
+import { createChat } from './create-chat.js';
 import { nodeSocket, type PeerSocket, type ScriptedPeer, startPeer, welcome } from './test-peer.js';
 
 /** A chat mounted in happy-dom, talking to a scripted `ws` peer on 127.0.0.1. */

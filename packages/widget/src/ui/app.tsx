@@ -75,6 +75,8 @@ export class App extends Component<ViewProps, UiState> {
           <div
             class="p"
             part="panel"
+            lang={p.lang}
+            dir={p.dir}
             role="dialog"
             aria-label={p.title}
             onKeyDown={(e) => {

@@ -32,6 +32,9 @@ export interface ViewProps {
   preChatDone: boolean;
   sound: boolean;
   locale: string | undefined;
+  /** Language of the strings shown (`en` until the visitor's table has arrived) and its direction: on the panel. */
+  lang: string;
+  dir: 'ltr' | 'rtl';
 }
 
 /** Props of the contact forms. */
