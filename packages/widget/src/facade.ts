@@ -7,7 +7,8 @@ import {
 import type { Chat, ChatEvents } from './chat.js';
 import { emitter } from './emitter.js';
 import { WidgetError } from './errors.js';
-import { EN, localeCode, type Strings } from './i18n.js';
+import { localeCode, type Strings } from './i18n.js';
+import { LAUNCHER_STRINGS as EN } from './launcher-strings.js';
 import { loadLocale } from './locale-loader.js';
 import { type Mounted, mount } from './mount.js';
 import { insertScript } from './script-loader.js';
@@ -20,6 +21,7 @@ import {
   SITE_ID,
   scriptOptions,
 } from './script-tag.js';
+import { SHARED } from './shared.js';
 import { staticLauncher } from './static-launcher.js';
 import { LAUNCHER_CSS, themeCss } from './styles.js';
 import { tokenStore } from './token-store.js';
@@ -117,7 +119,7 @@ export function bootFacade(
   function handOver(start: AppAnnouncement['start']) {
     if (state !== 'loading' || !mounted) return;
     try {
-      app = start({ options, mounted, strings: table, commands: queue.slice() });
+      app = start({ options, mounted, strings: table, commands: queue.slice(), shared: SHARED });
     } catch (error) {
       const code = error instanceof WidgetError ? error.code : 'load_failed';
       fail(error instanceof Error ? error.message : String(error), code);
@@ -170,14 +172,17 @@ export function bootFacade(
     mounted = mount(doc.body, LAUNCHER_CSS);
     mounted.setTheme(themeCss(options.color));
     mounted.host.classList.toggle('left', options.position === 'left');
-    // The same nodes the app's Launcher renders, so Preact takes them over in place.
-    const launcher = staticLauncher(doc);
-    button = launcher.button;
-    mounted.container.append(launcher.wrap);
-    label();
-    launcher.button.addEventListener('click', () => chat.open(), { signal });
-    for (const intent of ['pointerenter', 'focus', 'touchstart']) {
-      launcher.button.addEventListener(intent, preload, { signal, passive: true });
+    // `hideLauncher`: the page's own button calls open(); nothing to draw until then.
+    if (!options.hideLauncher) {
+      // The same nodes the app's Launcher renders, so Preact takes them over in place.
+      const launcher = staticLauncher(doc);
+      button = launcher.button;
+      mounted.container.append(launcher.wrap);
+      label();
+      launcher.button.addEventListener('click', () => chat.open(), { signal });
+      for (const intent of ['pointerenter', 'focus', 'touchstart']) {
+        launcher.button.addEventListener(intent, preload, { signal, passive: true });
+      }
     }
     events.emit('ready', { site });
     // Reading sessionStorage writes nothing: a chat of this tab resumes at once, as before.

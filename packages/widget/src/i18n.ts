@@ -2,6 +2,8 @@
 export const EN = {
   open: 'Open chat',
   minimize: 'Close',
+  /** The panel header's button (the launcher's is `minimize`: two buttons, two names). */
+  hide: 'Minimize chat',
   chat: 'Chat',
   online: 'Online',
   away: 'Away',

@@ -32,6 +32,10 @@ export interface ViewProps {
   preChatDone: boolean;
   sound: boolean;
   locale: string | undefined;
+  /** The team's logo or avatar (`https:` URL), or null. */
+  logo: string | null;
+  /** Draw the launcher (false: `hideLauncher`, the page has its own button). */
+  launcher: boolean;
 }
 
 /** Props of the contact forms. */
