@@ -294,6 +294,27 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
     const box = await p.locator('conduit-chat textarea').boundingBox();
     expect((box?.y ?? 900) + (box?.height ?? 0)).toBeLessThanOrEqual(500);
 
+    // The visible area moves down the page (iOS scrolls the visual viewport when the keyboard
+    // opens; a pinch does the same here): the panel covers exactly what is visible.
+    await p.setViewportSize({ width: 390, height: 844 });
+    await cdp.send('Input.synthesizePinchGesture', {
+      x: 195,
+      y: 800,
+      scaleFactor: 2,
+      relativeSpeed: 3000,
+    });
+    await p.waitForFunction(() => {
+      const panel = document.querySelector('conduit-chat')?.shadowRoot?.querySelector('.p');
+      const vv = window.visualViewport as VisualViewport;
+      const box = panel?.getBoundingClientRect();
+      return (
+        box &&
+        vv.offsetTop > 0 &&
+        Math.abs(box.top - vv.offsetTop) < 1 &&
+        Math.abs(box.bottom - (vv.offsetTop + vv.height)) < 1
+      );
+    });
+
     // Closed again, the page scrolls.
     await p.keyboard.press('Escape');
     await p.locator('conduit-chat [role=dialog]').waitFor({ state: 'detached' });
