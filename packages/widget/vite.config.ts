@@ -1,7 +1,9 @@
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defaultClientConditions, defineConfig, type InlineConfig, type Plugin } from 'vite';
 import { localeScript } from './src/locales/locale-script.js';
 import { TABLES } from './src/locales/tables.js';
+import { SHARED_FILES, SHARED_NAMES } from './src/shared.js';
 
 // Three builds from one source (README "Module boundaries"):
 //   vite build               → dist/widget.js  IIFE, minified: the script tag's facade
@@ -25,6 +27,31 @@ function localeFiles(): Plugin {
           source: localeScript(code, table),
         });
       }
+    },
+  };
+}
+
+/**
+ * app.js takes what `src/shared.ts` names from the facade instead of bundling a copy: every
+ * import of a shared file (and of shared.ts) resolves to one module whose bindings
+ * `useShared()` fills from the handover. An import of anything else from those files fails
+ * the build (a missing export), so nothing is silently undefined.
+ */
+function sharedFromFacade(): Plugin {
+  const ID = '\0conduit-shared';
+  const names = SHARED_NAMES.join(',');
+  return {
+    name: 'conduit-shared',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || importer === ID) return null;
+      const found = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const file = found && relative(src(''), found.id);
+      return file && (file === 'shared.ts' || SHARED_FILES.includes(file)) ? ID : null;
+    },
+    load(id) {
+      if (id !== ID) return null;
+      return `export let ${names};\nexport function useShared(s){[${names}]=s}\n`;
     },
   };
 }
@@ -73,7 +100,7 @@ export function appConfig(write = true): InlineConfig {
   const base = iifeConfig(write);
   return {
     ...base,
-    plugins: [],
+    plugins: [sharedFromFacade()],
     build: {
       ...base.build,
       lib: {

@@ -134,6 +134,13 @@ export const widgetSettings = z.object({
     .optional(),
   position: z.enum(['left', 'right']).optional(),
   greeting: line(LIMITS.customValueChars).optional(),
+  /** Colour scheme: follow the visitor's `prefers-color-scheme` (`auto`) or force one. */
+  theme: z.enum(['auto', 'light', 'dark']).optional(),
+  /** The team's logo or avatar, shown in the panel's header: an `https:` image URL. */
+  logo: z
+    .url({ protocol: /^https$/ })
+    .max(LIMITS.urlChars)
+    .optional(),
   connect: z.enum(['on-open', 'on-load']).optional(),
   preChat: z.enum(['off', 'optional', 'required']).optional(),
 });

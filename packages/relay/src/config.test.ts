@@ -96,6 +96,19 @@ describe('parseConfig', () => {
     expect(issues({})).toEqual([expect.stringMatching(/^sites: /)]);
   });
 
+  it('15: takes the widget theme and an https logo, and refuses any other', () => {
+    const widget = { theme: 'dark', logo: 'https://cdn.acme.example/team.png' };
+    expect(parseConfig({ sites: [{ ...site, widget }] }).sites[0]?.widget).toEqual(widget);
+    for (const logo of ['http://cdn.acme.example/team.png', 'javascript:alert(1)', 'team.png']) {
+      expect(issues({ sites: [{ ...site, widget: { logo } }] })).toEqual([
+        expect.stringMatching(/^sites\.0\.widget\.logo: /),
+      ]);
+    }
+    expect(issues({ sites: [{ ...site, widget: { theme: 'sepia' } }] })).toEqual([
+      expect.stringMatching(/^sites\.0\.widget\.theme: /),
+    ]);
+  });
+
   it('takes SMTP mail with a validated sender, and refuses a bad one', () => {
     const smtp = parseConfig({
       sites: [site],

@@ -68,7 +68,7 @@ const site = z
     keepQuery: z.boolean().default(false),
     preChat: z.enum(['off', 'optional', 'required']).default('off'),
     widget: widgetSettings
-      .pick({ color: true, position: true, greeting: true })
+      .pick({ color: true, position: true, greeting: true, theme: true, logo: true })
       .strict()
       .prefault({}),
     canned: z.array(relayReady.shape.canned.element.strict()).max(200).default([]),

@@ -42,6 +42,8 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
     if (site.widget.color) widget.color = site.widget.color;
     if (site.widget.position) widget.position = site.widget.position;
     if (site.widget.greeting) widget.greeting = site.widget.greeting;
+    if (site.widget.theme) widget.theme = site.widget.theme;
+    if (site.widget.logo) widget.logo = site.widget.logo;
     hub.send(conn, {
       t: 'welcome',
       session: session.id,

@@ -2,6 +2,7 @@ import type { ChatCore, ChatOptions } from './chat.js';
 import type { Strings } from './i18n.js';
 import type { Mounted } from './mount.js';
 import type { Command } from './script-tag.js';
+import type { Shared } from './shared.js';
 
 // The contract between the two files of the script tag: `widget.js` (the facade) and
 // `app.js` (the chat). They may come from different builds (each is cached for a day), so
@@ -11,7 +12,7 @@ import type { Command } from './script-tag.js';
 export const APP_EVENT = 'conduit:app';
 
 /** Version of this contract; bumped on any change to `Handover` or `AppHandle`. */
-export const HANDOVER_VERSION = 1;
+export const HANDOVER_VERSION = 2;
 
 /** What the facade gives the app. */
 export interface Handover {
@@ -23,6 +24,8 @@ export interface Handover {
   strings: Partial<Strings>;
   /** The commands made before the app arrived, in order. */
   commands: Command[];
+  /** The code and data both files need, which app.js does not carry itself (`shared.ts`). */
+  shared: Shared;
 }
 
 /** What the app gives back: the real chat, and a way to hand it a language table arriving later. */

@@ -7,6 +7,7 @@ import {
 } from './app-handover.js';
 import { chatCore } from './chat.js';
 import { runCommand } from './script-tag.js';
+import { useShared } from './shared.js';
 
 /** Runs commands in order; one that throws (an unknown name) is reported and skipped. */
 function replay(handle: AppHandle, commands: Handover['commands']) {
@@ -25,7 +26,8 @@ function replay(handle: AppHandle, commands: Handover['commands']) {
  * resumes, `data-open` opens), then runs the other queued commands in order, so a click made
  * while `app.js` was loading opens the panel now, as a click would.
  */
-export function startApp({ options, mounted, strings, commands }: Handover): AppHandle {
+export function startApp({ options, mounted, strings, commands, shared }: Handover): AppHandle {
+  useShared(shared);
   const core = chatCore(options, {}, mounted);
   core.addStrings(strings);
   const listener = ([name]: Handover['commands'][number]) => name === 'on' || name === 'off';

@@ -14,6 +14,7 @@ import { createConnection, type HelloBody, type SocketLike } from './connection.
 import { emitter } from './emitter.js';
 import { WidgetError } from './errors.js';
 import {
+  EN,
   isRtl,
   type LocaleTables,
   primaryTag,
@@ -23,8 +24,9 @@ import {
 } from './i18n.js';
 import { cleanIdentity, type Identity, type VisitorInfo } from './identity.js';
 import { type Mounted, mount } from './mount.js';
+import { PANEL_CSS } from './panel-styles.js';
 import { SITE_ID } from './script-tag.js';
-import { CSS, themeCss } from './styles.js';
+import { LAUNCHER_CSS, themeCss } from './styles.js';
 import { tokenStore } from './token-store.js';
 import { transcriptText } from './transcript.js';
 import { App } from './ui/app.js';
@@ -50,6 +52,12 @@ export interface ChatOptions {
   color?: string;
   /** Corner, taken literally; default the site setting, else `right` (both mirrored for ar, he). */
   position?: 'left' | 'right';
+  /** Colour scheme: `auto` follows `prefers-color-scheme`; default from the site settings, else `auto`. */
+  theme?: 'auto' | 'light' | 'dark';
+  /** The team's logo or avatar (`https:` image URL) in the panel's header; default from the site settings. */
+  logo?: string;
+  /** Draw no launcher: the page opens the chat with its own button (`open()`, `toggle()`). */
+  hideLauncher?: boolean;
   /** Open the panel at once. */
   open?: boolean;
   /** `on-open` (default): connect when the visitor opens the widget. `on-load`: connect at once, once consent is given. */
@@ -94,7 +102,7 @@ export interface ChatEvents {
   ready: { site: string };
   open: undefined;
   close: undefined;
-  /** A message was added to the conversation (either side). */
+  /** A message was added to the conversation: an operator's as it arrives, the visitor's own once the relay took it. */
   message: MessageEvent;
   /** Unread operator messages changed. */
   unread: { count: number };
@@ -165,6 +173,10 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
   const { site } = options;
   if (!SITE_ID.test(site ?? '')) throw new WidgetError('bad_option', 'site');
   const url = visitorUrl(options.relay, site);
+  // On a server (SSR) the import is safe but a chat is not: say where to call it.
+  if (typeof document === 'undefined' || typeof window === 'undefined') {
+    throw new WidgetError('ssr', 'createChat() needs a browser: call it on the client');
+  }
   const doc = document;
   const win = window;
   const events = emitter<ChatEvents>();
@@ -194,6 +206,20 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
   let page = { url: '', title: '' };
   let mounted: Mounted | null = null;
   let destroyed = false;
+  // What had focus in the page when the panel opened: it gets it back when there is no launcher.
+  let opener: Element | null = null;
+  const scheme = win.matchMedia?.('(prefers-color-scheme: dark)');
+  // While the full-screen panel is open the page behind does not scroll: one rule adopted
+  // into the document (no style attribute, so a strict CSP holds), removed on close.
+  const lock = 'adoptedStyleSheets' in doc ? new CSSStyleSheet() : null;
+  lock?.replaceSync('@media (max-width:640px){html,body{overflow:hidden!important}}');
+  const locked = (on: boolean) => {
+    if (!lock) return;
+    const others = doc.adoptedStyleSheets.filter((sheet) => sheet !== lock);
+    if (on !== others.length < doc.adoptedStyleSheets.length) {
+      doc.adoptedStyleSheets = on ? [...others, lock] : others;
+    }
+  };
 
   const readPage = (href = location.href, title = doc.title) => {
     page = { url: pageUrl(href, options.keepQuery), title: clamp(title, LIMITS.titleChars) };
@@ -243,6 +269,10 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
 
   function onFrame(frame: RelayToVisitor, replay: boolean) {
     const known = frame.t === 'msg' && state.messages.some((m) => m.id === frame.id);
+    // The visitor's own message the relay takes now (its `ack`, or its echo after a reconnect).
+    const taken =
+      (frame.t === 'ack' || frame.t === 'msg') &&
+      state.messages.find((m) => m.id === frame.id && m.from === 'visitor' && !m.seq);
     dispatch({ type: 'frame', frame, replay });
     // A new operator message or invitation while the panel is closed or the tab hidden.
     const news =
@@ -259,6 +289,10 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
     if (frame.t === 'msg' && !known) {
       const { seq, id, from, name, text, at } = frame;
       events.emit('message', { id, seq, from, name, text, at, replay });
+    }
+    if (taken && 'seq' in frame) {
+      const { id, text, at } = taken;
+      events.emit('message', { id, seq: frame.seq, from: 'visitor', text, at, replay: false });
     }
     if (frame.t === 'ended') events.emit('ended', { reason: frame.reason });
     if (frame.t === 'error') fail(frame.code, frame.message);
@@ -334,10 +368,15 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
     if (!mounted || destroyed) return;
     const s = state.settings;
     const { host, container } = mounted;
+    const theme = options.theme ?? s?.theme ?? 'auto';
+    const logo = options.logo ?? s?.logo ?? '';
     // The site's side is for left-to-right pages: mirrored for ar/he, as the page's own is not.
     const side = options.position ?? s?.position;
     host.classList.toggle('left', (side === 'left') !== (!options.position && isRtl(code)));
     host.classList.toggle('open', state.open);
+    host.classList.toggle('nl', options.hideLauncher === true);
+    host.classList.toggle('dk', theme === 'dark' || (theme === 'auto' && !!scheme?.matches));
+    locked(state.open);
     const props: ViewProps = {
       state,
       t,
@@ -350,12 +389,17 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
       locale,
       lang,
       dir: isRtl(lang) ? 'rtl' : 'ltr',
+      // Only an absolute https: URL (the relay checks its own; an option is checked here).
+      logo: /^https:\/\/[^\s"'<>]+$/.test(logo) ? logo : null,
+      launcher: options.hideLauncher !== true,
     };
     render(createElement(App, props), container);
-    // Theme colour, and on small screens the visual viewport height (on-screen keyboard).
+    // Theme colour, and on small screens the visual viewport (on-screen keyboard): the panel
+    // covers exactly what the visitor sees, so the composer stays above the keyboard.
     const vv = win.visualViewport;
-    const small = vv && state.open && win.innerWidth < 640;
-    mounted.setTheme(themeCss(options.color ?? s?.color, small ? vv.height : undefined));
+    const small = vv && state.open && win.innerWidth <= 640;
+    const top = small ? `:host{--conduit-vt:${Math.round(vv.offsetTop)}px}` : '';
+    mounted.setTheme(themeCss(options.color ?? s?.color, small ? vv.height : undefined) + top);
   }
 
   const onOnline = () => conn.retryNow();
@@ -371,12 +415,15 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
     doc[method]('visibilitychange', onVisible);
     doc[method]('DOMContentLoaded', start);
     win.visualViewport?.[method]('resize', draw);
+    win.visualViewport?.[method]('scroll', draw);
+    scheme?.[method]('change', draw);
   };
 
   function start() {
     if (destroyed || mounted || !(adopt ?? options.parent ?? doc.body)) return;
-    if (adopt) adopt.setCss(CSS);
-    mounted = adopt ?? mount(options.parent ?? doc.body, CSS);
+    const css = LAUNCHER_CSS + PANEL_CSS;
+    if (adopt) adopt.setCss(css);
+    mounted = adopt ?? mount(options.parent ?? doc.body, css);
     draw();
     // The facade already said so when it drew its launcher.
     if (!adopt) events.emit('ready', { site });
@@ -390,6 +437,7 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
       if (destroyed || state.open) return;
       visitorActed = true;
       eye.stop();
+      opener = doc.activeElement;
       dispatch({ type: 'open' });
       if (conn.state === 'idle' && !state.idleReason) conn.connect();
       events.emit('open', undefined);
@@ -398,6 +446,8 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
       if (destroyed || !state.open) return;
       stopTyping();
       dispatch({ type: 'close' });
+      if (options.hideLauncher && opener instanceof HTMLElement && opener.isConnected)
+        opener.focus();
       events.emit('close', undefined);
     },
     toggle: () => (state.open ? chat.close() : chat.open()),
@@ -429,6 +479,7 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
       destroyed = true;
       eye.stop();
       listen(false);
+      locked(false);
       if (mounted) render(null, mounted.container);
       (mounted ?? adopt)?.unmount();
       mounted = null;
@@ -441,7 +492,9 @@ export function chatCore(options: ChatOptions, tables: LocaleTables, adopt?: Mou
   return {
     chat,
     addStrings(more) {
-      if (Object.keys(more).length) table = { ...table, ...more };
+      // Only the keys the widget knows (a language file's table is checked for shape only).
+      const known = Object.fromEntries(Object.entries(more).filter(([k]) => Object.hasOwn(EN, k)));
+      if (Object.keys(known).length) table = { ...table, ...known };
       text();
       draw();
     },

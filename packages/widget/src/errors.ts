@@ -11,6 +11,7 @@ export const WIDGET_ERROR_CODES = [
   'closed',
   'refused',
   'load_failed',
+  'ssr',
 ] as const;
 
 /** One of the widget's stable error codes. */

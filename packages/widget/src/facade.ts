@@ -7,7 +7,8 @@ import {
 import type { Chat, ChatEvents } from './chat.js';
 import { emitter } from './emitter.js';
 import { WidgetError } from './errors.js';
-import { isRtl, localeCode, type Strings, textsFor } from './i18n.js';
+import { isRtl, localeCode, type Strings } from './i18n.js';
+import { LAUNCHER_STRINGS as EN } from './launcher-strings.js';
 import { loadLocale } from './locale-loader.js';
 import { type Mounted, mount } from './mount.js';
 import { insertScript } from './script-loader.js';
@@ -20,8 +21,10 @@ import {
   SITE_ID,
   scriptOptions,
 } from './script-tag.js';
+import { SHARED } from './shared.js';
 import { staticLauncher } from './static-launcher.js';
 import { LAUNCHER_CSS, themeCss } from './styles.js';
+import { overlay } from './texts.js';
 import { tokenStore } from './token-store.js';
 
 // The script tag's first file (`widget.js`): a launcher that looks and reads like the real
@@ -107,7 +110,7 @@ export function bootFacade(
   function label() {
     if (!button) return;
     // The strings as the app will show them (the site's overrides for the language shown).
-    const t = textsFor(Object.keys(table).length ? code : 'en', table, options);
+    const t = overlay(EN, Object.keys(table).length ? code : 'en', table, options);
     const name = state === 'failed' ? `${t.open} (${t.loadFailed})` : t.open;
     button.setAttribute('aria-label', name);
     if (state === 'failed') button.title = name;
@@ -119,7 +122,7 @@ export function bootFacade(
   function handOver(start: AppAnnouncement['start']) {
     if (state !== 'loading' || !mounted) return;
     try {
-      app = start({ options, mounted, strings: table, commands: queue.slice() });
+      app = start({ options, mounted, strings: table, commands: queue.slice(), shared: SHARED });
     } catch (error) {
       const code = error instanceof WidgetError ? error.code : 'load_failed';
       fail(error instanceof Error ? error.message : String(error), code);
@@ -173,14 +176,17 @@ export function bootFacade(
     mounted.setTheme(themeCss(options.color));
     // As the app does: the default side mirrored for ar/he, a page's own `position` literal.
     mounted.host.classList.toggle('left', (options.position ?? (isRtl(code) && 'left')) === 'left');
-    // The same nodes the app's Launcher renders, so Preact takes them over in place.
-    const launcher = staticLauncher(doc);
-    button = launcher.button;
-    mounted.container.append(launcher.wrap);
-    label();
-    launcher.button.addEventListener('click', () => chat.open(), { signal });
-    for (const intent of ['pointerenter', 'focus', 'touchstart']) {
-      launcher.button.addEventListener(intent, preload, { signal, passive: true });
+    // `hideLauncher`: the page's own button calls open(); nothing to draw until then.
+    if (!options.hideLauncher) {
+      // The same nodes the app's Launcher renders, so Preact takes them over in place.
+      const launcher = staticLauncher(doc);
+      button = launcher.button;
+      mounted.container.append(launcher.wrap);
+      label();
+      launcher.button.addEventListener('click', () => chat.open(), { signal });
+      for (const intent of ['pointerenter', 'focus', 'touchstart']) {
+        launcher.button.addEventListener(intent, preload, { signal, passive: true });
+      }
     }
     events.emit('ready', { site });
     // Reading sessionStorage writes nothing: a chat of this tab resumes at once, as before.

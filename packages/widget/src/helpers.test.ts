@@ -134,6 +134,7 @@ describe('WidgetError', () => {
       'closed',
       'refused',
       'load_failed',
+      'ssr',
     ]);
     const error = new WidgetError('closed', 'x', { cause: 1 });
     expect(error).toMatchObject({

@@ -1,7 +1,10 @@
+import { overlay } from './texts.js';
 /** Every string the widget shows, in English (the reference table). */
 export const EN = {
   open: 'Open chat',
   minimize: 'Close',
+  /** The panel header's button (the launcher's is `minimize`: two buttons, two names). */
+  hide: 'Minimize chat',
   chat: 'Chat',
   online: 'Online',
   away: 'Away',
@@ -95,17 +98,13 @@ export interface TextOptions {
   texts?: Record<string, Texts> | undefined;
 }
 
-/**
- * The strings shown in language `lang`: English, then the language's `table` (once it has
- * arrived), then the site's overrides, the more specific ones last (`strings`, `texts['*']`,
- * `texts[lang]`). May carry `greeting`.
- */
+/** The strings shown in language `lang`: English under the language's table and the site's overrides (`overlay`). May carry `greeting`. */
 export function textsFor(
   lang: string,
   table: Partial<Strings> | undefined,
   o: TextOptions,
 ): Strings & Texts {
-  return { ...EN, ...table, ...o.strings, ...o.texts?.['*'], ...o.texts?.[lang] };
+  return overlay(EN, lang, table, o);
 }
 
 /** Fills the placeholder of a string (`{n}`, `{name}`: each string has at most one). */

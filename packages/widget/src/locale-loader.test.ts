@@ -112,7 +112,8 @@ describe('locale loading (script tag)', () => {
       { code: 'de' },
       { code: 'de', strings: 'Chat öffnen' },
       { code: 'de', strings: { open: 1 } },
-      { code: 'de', strings: { open: 'Chat öffnen', onclick: 'x' } },
+      { code: 'de', strings: { open: 'Chat öffnen', 'on-click': 'x' } },
+      { code: 'de', strings: { open: 'Chat öffnen', '': 'x' } },
       { code: 'de', strings: { open: 'x'.repeat(LOCALE_STRING_CHARS + 1) } },
       {
         code: 'de',

@@ -1,4 +1,4 @@
-import { EN, type Strings } from './i18n.js';
+import type { Strings } from './i18n.js';
 import { LOCALE_EVENT } from './locales/locale-script.js';
 import { insertScript } from './script-loader.js';
 
@@ -7,7 +7,9 @@ export const LOCALE_STRING_CHARS = 200;
 
 /**
  * A language table handed over in a `conduit:locale` event, or null unless its shape is
- * exactly right: `{ code, strings }` with the expected code, only known keys, string values.
+ * exactly right: `{ code, strings }` with the expected code, names for keys, string values.
+ * Which keys the widget knows is the app's business (`chatCore` keeps only those): the
+ * facade that loads the table does not carry the English table to compare with.
  */
 export function cleanTable(detail: unknown, code: string): Partial<Strings> | null {
   try {
@@ -16,7 +18,7 @@ export function cleanTable(detail: unknown, code: string): Partial<Strings> | nu
     const table = { ...strings } as Record<string, unknown>;
     for (const key in table) {
       const value = table[key];
-      if (!Object.hasOwn(EN, key) || typeof value !== 'string') return null;
+      if (!/^[a-z]\w{0,31}$/i.test(key) || typeof value !== 'string') return null;
       if (value.length > LOCALE_STRING_CHARS) return null;
     }
     return table as Partial<Strings>;

@@ -1,3 +1,41 @@
+/** The Trusted Types policy name the widget uses (a page's `trusted-types` directive lists it). */
+export const TRUSTED_TYPES_POLICY = 'conduit';
+
+// The only URLs the policy turns into script URLs: the widget's own app and language files.
+const WIDGET_FILE = /\/widget\/(app|locales\/[\w-]+)\.js$/;
+
+interface TrustedTypes {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): { createScriptURL(url: string): unknown };
+}
+
+let policy: ReturnType<TrustedTypes['createPolicy']> | null | undefined;
+
+/**
+ * `src` as a script URL a page with Trusted Types enforced (`require-trusted-types-for
+ * 'script'`) accepts: made by the widget's one policy, which passes its own files only.
+ * Where the browser has no Trusted Types, or the page's `trusted-types` list leaves the
+ * policy out, the plain string (the browser then decides).
+ */
+function scriptUrl(doc: Document, src: string): string {
+  const tt = (doc.defaultView as { trustedTypes?: TrustedTypes } | null)?.trustedTypes;
+  if (policy === undefined && tt) {
+    try {
+      policy = tt.createPolicy(TRUSTED_TYPES_POLICY, {
+        createScriptURL(url) {
+          if (WIDGET_FILE.test(new URL(url).pathname)) return url;
+          throw new TypeError('not a widget file');
+        },
+      });
+    } catch {
+      policy = null;
+    }
+  }
+  return (policy?.createScriptURL(src) ?? src) as string;
+}
+
 /**
  * Runs one classic script the script-tag widget needs later (a language file, the app file):
  * inserts `<script src async>` into `<head>` with the widget script's `nonce` (so a strict
@@ -20,7 +58,7 @@ export function insertScript(
   };
   script.onload = () => end(true);
   script.onerror = () => end(false);
-  script.src = src;
+  script.src = scriptUrl(doc, src);
   (doc.head ?? doc.documentElement).append(script);
   return () => {
     script.onload = script.onerror = null;

@@ -25,6 +25,9 @@ const ATTRIBUTES: [keyof ChatOptions, string][] = [
   ['open', '!'],
   ['sound', '!'],
   ['persist', '!'],
+  ['theme', 'auto light dark'],
+  ['logo', ''],
+  ['hideLauncher', '!'],
 ];
 
 /** Reads the widget options from the script element's `src` and `data-*` attributes. */

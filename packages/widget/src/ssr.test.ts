@@ -26,4 +26,16 @@ describe('npm entry', () => {
       widget.createChat({ relay: 'https://chat.example.com', site: 'bad site' }),
     ).toThrow(expect.objectContaining({ code: 'bad_option' }));
   });
+
+  it('15: createChat() on a server throws a WidgetError with code ssr', async () => {
+    const widget = await import('./index.js');
+    let caught: unknown;
+    try {
+      widget.createChat({ relay: 'https://chat.example.com', site: 'acme' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(widget.WidgetError);
+    expect(caught).toMatchObject({ code: 'ssr', message: expect.stringContaining('browser') });
+  });
 });

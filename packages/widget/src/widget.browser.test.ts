@@ -475,7 +475,7 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     // The script element is gone again: the page holds only the widget's own element.
     await p.waitForFunction(() => !document.querySelector('script[src*="/locales/"]'));
     await openPanel(p);
-    await p.locator('conduit-chat [role=dialog] button[aria-label="Schließen"]').waitFor();
+    await p.locator('conduit-chat [role=dialog] button[aria-label="Chat minimieren"]').waitFor();
     await p.locator('conduit-chat form.f', { hasText: 'Wir sind nicht da.' }).waitFor();
   });
 

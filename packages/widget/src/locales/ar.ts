@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const AR: Strings = {
   open: 'فتح المحادثة',
   minimize: 'إغلاق',
+  hide: 'تصغير المحادثة',
   chat: 'محادثة',
   online: 'متصل',
   away: 'غير متاح',

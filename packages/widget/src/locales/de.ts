@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const DE: Strings = {
   open: 'Chat öffnen',
   minimize: 'Schließen',
+  hide: 'Chat minimieren',
   chat: 'Chat',
   online: 'Online',
   away: 'Nicht da',

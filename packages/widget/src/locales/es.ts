@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const ES: Strings = {
   open: 'Abrir chat',
   minimize: 'Cerrar',
+  hide: 'Minimizar el chat',
   chat: 'Chat',
   online: 'En línea',
   away: 'Ausentes',

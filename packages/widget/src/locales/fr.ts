@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const FR: Strings = {
   open: 'Ouvrir le chat',
   minimize: 'Fermer',
+  hide: 'Réduire le chat',
   chat: 'Chat',
   online: 'En ligne',
   away: 'Absent',

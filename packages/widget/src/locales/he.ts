@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const HE: Strings = {
   open: 'פתיחת צ׳אט',
   minimize: 'סגירה',
+  hide: 'מזעור הצ׳אט',
   chat: 'צ׳אט',
   online: 'מחוברים',
   away: 'לא זמינים',

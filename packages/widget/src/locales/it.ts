@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const IT: Strings = {
   open: 'Apri la chat',
   minimize: 'Chiudi',
+  hide: 'Riduci la chat',
   chat: 'Chat',
   online: 'Online',
   away: 'Assenti',

@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const JA: Strings = {
   open: 'チャットを開く',
   minimize: '閉じる',
+  hide: 'チャットを最小化',
   chat: 'チャット',
   online: 'オンライン',
   away: '不在',

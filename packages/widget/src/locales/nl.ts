@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const NL: Strings = {
   open: 'Chat openen',
   minimize: 'Sluiten',
+  hide: 'Chat minimaliseren',
   chat: 'Chat',
   online: 'Online',
   away: 'Afwezig',

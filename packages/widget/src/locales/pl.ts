@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const PL: Strings = {
   open: 'Otwórz czat',
   minimize: 'Zamknij',
+  hide: 'Zminimalizuj czat',
   chat: 'Czat',
   online: 'Dostępni',
   away: 'Niedostępni',

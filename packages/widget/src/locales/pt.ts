@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const PT: Strings = {
   open: 'Abrir chat',
   minimize: 'Fechar',
+  hide: 'Minimizar o chat',
   chat: 'Chat',
   online: 'Online',
   away: 'Ausentes',

@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const RU: Strings = {
   open: 'Открыть чат',
   minimize: 'Закрыть',
+  hide: 'Свернуть чат',
   chat: 'Чат',
   online: 'В сети',
   away: 'Нет на месте',

@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const TR: Strings = {
   open: 'Sohbeti aç',
   minimize: 'Kapat',
+  hide: 'Sohbeti küçült',
   chat: 'Sohbet',
   online: 'Çevrimiçi',
   away: 'Müsait değil',

@@ -4,6 +4,7 @@ import type { Strings } from '../i18n.js';
 export const ZH: Strings = {
   open: '打开聊天',
   minimize: '关闭',
+  hide: '最小化聊天',
   chat: '聊天',
   online: '在线',
   away: '离开',

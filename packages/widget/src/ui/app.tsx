@@ -87,6 +87,18 @@ export class App extends Component<ViewProps, UiState> {
             }}
           >
             <div class="h">
+              {p.logo && (
+                // Decorative: the team's name is the heading beside it. No referrer for the
+                // image host; a strict CSP names the host in img-src.
+                <img
+                  class="lg"
+                  src={p.logo}
+                  alt=""
+                  width={32}
+                  height={32}
+                  referrerpolicy="no-referrer"
+                />
+              )}
               <div class="g">
                 <h2>
                   <bdi>{p.title}</bdi>
@@ -95,7 +107,7 @@ export class App extends Component<ViewProps, UiState> {
                   <bdi>{status}</bdi>
                 </p>
               </div>
-              <button type="button" class="ib" aria-label={t.minimize} onClick={this.#close}>
+              <button type="button" class="ib" aria-label={t.hide} onClick={this.#close}>
                 <svg viewBox="0 0 24 24" aria-hidden="true">
                   <path d="M5 12h14" />
                 </svg>
@@ -122,12 +134,14 @@ export class App extends Component<ViewProps, UiState> {
             {this.#body(view)}
           </div>
         )}
-        <Launcher
-          t={t}
-          open={s.open}
-          unread={s.unread}
-          onClick={s.open ? this.#close : actions.open}
-        />
+        {p.launcher && (
+          <Launcher
+            t={t}
+            open={s.open}
+            unread={s.unread}
+            onClick={s.open ? this.#close : actions.open}
+          />
+        )}
       </div>
     );
   }

@@ -35,6 +35,10 @@ export interface ViewProps {
   /** Language of the strings shown (`en` until the visitor's table has arrived) and its direction: on the panel. */
   lang: string;
   dir: 'ltr' | 'rtl';
+  /** The team's logo or avatar (`https:` URL), or null. */
+  logo: string | null;
+  /** Draw the launcher (false: `hideLauncher`, the page has its own button). */
+  launcher: boolean;
 }
 
 /** Props of the contact forms. */
