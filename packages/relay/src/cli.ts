@@ -42,6 +42,8 @@ Options:
   --host H              listen address (env CONDUIT_HOST; default 0.0.0.0, demo 127.0.0.1)
   --transport uws|ws    socket implementation (default uws; falls back to ws if it cannot load)
   --dev                 development: the log mail transport prints message content
+  --public-url URL      the relay's public URL (config publicUrl); with the demo, its origin
+                        is a demo origin too ("npm run dev" passes the dev server's)
   (SIGHUP reloads --config: operator keys, origins, canned responses, mail recipients)
   --help                this text
   --version             print the relay's version
@@ -83,6 +85,7 @@ function resolveConfig(
     host?: string | undefined;
     transport?: string | undefined;
     dev?: boolean | undefined;
+    'public-url'?: string | undefined;
   },
   env: ConfigEnv,
 ): { config: RelayConfig; demoKey?: string } {
@@ -102,6 +105,10 @@ function resolveConfig(
     flags.transport = '--transport';
   }
   if (values.dev) cli.dev = true;
+  if (values['public-url'] !== undefined) {
+    cli.publicUrl = values['public-url'];
+    flags.publicUrl = '--public-url';
+  }
   if (values.config) {
     const raw = applyEnv(readConfigFile(values.config), env);
     return { config: parseConfig({ ...raw, ...cli }, { ...envSources(env), ...flags }) };
@@ -184,7 +191,8 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
     return { code: 1 };
   }
   if (demoKey) {
-    const base = `http://localhost:${relay.port}`;
+    // Behind a proxy (`npm run dev`) the pages are at the public URL, not at the relay's port.
+    const base = config.publicUrl?.replace(/\/+$/, '') ?? `http://localhost:${relay.port}`;
     write(
       io.stderr,
       `\nConduit demo is running.\n` +
@@ -253,6 +261,7 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       transport: { type: 'string' },
       dev: { type: 'boolean' },
+      'public-url': { type: 'string' },
       id: { type: 'string' },
       name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
