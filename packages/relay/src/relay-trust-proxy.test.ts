@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hello, operator, relaysPerTest, TestClient, TRANSPORTS } from './test-relay.js';
+import { hello, ORIGIN, operator, relaysPerTest, TestClient, TRANSPORTS } from './test-relay.js';
 
 // Issue 17: `trustProxy` as a list of our proxies. The test's socket comes from 127.0.0.1
 // (`loopback`, the inner proxy); 10.0.0.0/8 is the outer proxy's network. Entries left of the
@@ -53,5 +53,29 @@ describe.each(TRANSPORTS)('trustProxy list (%s)', (transport) => {
     v.send(hello());
     await v.next('welcome');
     expect((await op.client.next('visitor')).visitor.ip).toBe('127.0.0.1');
+  });
+
+  it('17: spends the offline budget of the visitor behind the proxies, not of the proxies', async () => {
+    const { relay, dispatcher } = await start({
+      trustProxy: ['loopback', '10.0.0.0/8'],
+      limits: { offlineBurst: 1 },
+    });
+    const post = (forwardedFor: string) =>
+      fetch(`${relay.url}/v1/offline?site=acme`, {
+        method: 'POST',
+        headers: {
+          origin: ORIGIN,
+          'content-type': 'application/json',
+          'x-forwarded-for': forwardedFor,
+        },
+        body: JSON.stringify({ name: 'Vera', email: 'vera@example.com', text: 'Call me' }),
+      }).then((res) => res.status);
+    expect(await post('10.6.6.6, 198.51.100.7, 10.1.2.3')).toBe(202);
+    expect(await post('203.0.113.66, 198.51.100.7, 10.4.5.6')).toBe(429);
+    expect(await post('198.51.100.8, 10.1.2.3')).toBe(202);
+    expect(dispatcher.jobs.map((job) => job.kind === 'offline' && job.tech?.ip)).toEqual([
+      '198.51.100.7',
+      '198.51.100.8',
+    ]);
   });
 });
