@@ -96,6 +96,24 @@ describe('parseConfig', () => {
     expect(issues({})).toEqual([expect.stringMatching(/^sites: /)]);
   });
 
+  it('17: takes trustProxy as true/false or a list of proxies, and names each bad entry', () => {
+    expect(
+      parseConfig({ sites: [site], trustProxy: ['loopback', '10.0.0.0/8'] }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.0/8']);
+    expect(parseConfig({ sites: [site], trustProxy: true }).trustProxy).toBe(true);
+    const entry =
+      'must be an IP address, a CIDR range like 10.0.0.0/8, or one of loopback, linklocal, uniquelocal';
+    expect(issues({ sites: [site], trustProxy: ['loopback', '10.0.0.0/33', 'localhost'] })).toEqual(
+      [`trustProxy.1: ${entry}`, `trustProxy.2: ${entry}`],
+    );
+    expect(issues({ sites: [site], trustProxy: [] })).toEqual([
+      expect.stringMatching(/^trustProxy: /),
+    ]);
+    expect(issues({ sites: [site], trustProxy: 'loopback' })).toEqual([
+      expect.stringMatching(/^trustProxy: /),
+    ]);
+  });
+
   it('15: takes the widget theme and an https logo, and refuses any other', () => {
     const widget = { theme: 'dark', logo: 'https://cdn.acme.example/team.png' };
     expect(parseConfig({ sites: [{ ...site, widget }] }).sites[0]?.widget).toEqual(widget);

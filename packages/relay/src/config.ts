@@ -3,6 +3,7 @@ import { parseSender, WEBHOOK_EVENTS } from '@conduit-chat/mail';
 import { isEmail, LIMITS } from '@conduit-chat/protocol';
 import { relayReady, widgetSettings } from '@conduit-chat/protocol/schema';
 import { z } from 'zod';
+import { PROXY_RANGE_NAMES, validProxyEntry } from './client-address.js';
 import { type EnvSources, formatIssues } from './config-issues.js';
 import { RelayError } from './errors.js';
 
@@ -157,6 +158,25 @@ const limits = z.strictObject({
 });
 
 /** Shutdown (see README "Limits"). */
+/**
+ * Which peers may set the client address through `X-Forwarded-For` (README "Configuration"):
+ * `true` for one proxy in front, or the addresses, CIDR ranges and proxy-addr's range names
+ * of every proxy of ours.
+ */
+const trustProxy = z.union([
+  z.boolean(),
+  z
+    .array(
+      z
+        .string()
+        .refine(
+          validProxyEntry,
+          `must be an IP address, a CIDR range like 10.0.0.0/8, or one of ${PROXY_RANGE_NAMES.join(', ')}`,
+        ),
+    )
+    .min(1),
+]);
+
 const shutdown = z.strictObject({
   /** How long shutdown waits for the mail queue; what is left then is dropped (exit code 3). */
   drainMs: z.number().int().min(0).default(10_000),
@@ -170,7 +190,7 @@ export const configSchema = z
     publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     transport: z.enum(['uws', 'ws']).default('uws'),
     tls: z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }).optional(),
-    trustProxy: z.boolean().default(false),
+    trustProxy: trustProxy.default(false),
     sites: z.array(site).min(1),
     mail: mail.prefault({ transport: 'log' }),
     session: session.prefault({}),

@@ -1,9 +1,14 @@
 import { createRequire } from 'node:module';
-import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIP, isIPv4 } from 'node:net';
 import { cleanLine } from '@conduit-chat/protocol';
 import Bowser from 'bowser';
 import maxmind, { Reader, type Response } from 'maxmind';
+import { anonymizeIp, normalizeIp } from './ip-address.js';
 import { loadSea, type SeaAssets } from './sea.js';
+
+// Address rules live in ip-address.ts and client-address.ts; re-exported for existing callers.
+export { clientIp, FORWARDED_MAX_ENTRIES } from './client-address.js';
+export { anonymizeIp, normalizeIp } from './ip-address.js';
 
 /** Longest User-Agent parsed; the rest is cut first (real UAs are < 300 chars, junk can be 64 KB). */
 export const UA_MAX_CHARS = 512;
@@ -13,12 +18,6 @@ export const UA_CACHE_ENTRIES = 256;
 
 /** Decoded database records cached by `maxmind` (per database; records, not addresses). */
 export const GEO_CACHE_ENTRIES = 4096;
-
-/** `X-Forwarded-For` entries examined from the right before giving up on the header. */
-export const FORWARDED_MAX_ENTRIES = 16;
-
-// The longest address text: 8 groups of 4 hex digits and 7 colons, or an IPv4 tail, plus a zone.
-const IP_MAX_CHARS = 64;
 
 /** Distinct time zones and language tags kept as shared strings (`shared`); bounded. */
 export const SHARED_VALUES = 2048;
@@ -104,106 +103,6 @@ for (const cidr of [
 ].flatMap((line) => line.split(' '))) {
   const [net = '', bits = ''] = cidr.split('/');
   NOT_PUBLIC.addSubnet(net, Number(bits), isIPv4(net) ? 'ipv4' : 'ipv6');
-}
-
-/** The eight 16-bit words of a valid IPv6 address (zone already removed). */
-function ipv6Words(ip: string): number[] {
-  let head = ip;
-  const tail: number[] = [];
-  const lastColon = ip.lastIndexOf(':');
-  if (ip.includes('.', lastColon)) {
-    const [a = 0, b = 0, c = 0, d = 0] = ip
-      .slice(lastColon + 1)
-      .split('.')
-      .map(Number);
-    tail.push((a << 8) | b, (c << 8) | d);
-    head = ip.endsWith('::', lastColon + 1) ? ip.slice(0, lastColon + 1) : ip.slice(0, lastColon);
-  }
-  const [left = '', right] = head.split('::');
-  const hex = (part: string) => (part === '' ? [] : part.split(':').map((w) => parseInt(w, 16)));
-  const l = hex(left);
-  const r = right === undefined ? [] : hex(right);
-  const gap = 8 - l.length - r.length - tail.length;
-  return [...l, ...new Array<number>(gap).fill(0), ...r, ...tail];
-}
-
-/** RFC 5952 text: lower case, no leading zeros, the longest run (≥ 2) of zero words as `::`. */
-function formatIpv6(words: number[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && words[j] === 0) j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const text = words.map((w) => w.toString(16));
-  if (best < 0) return text.join(':');
-  return `${text.slice(0, best).join(':')}::${text.slice(best + bestLen).join(':')}`;
-}
-
-/**
- * Returns the canonical text of an address, IPv4-mapped IPv6 as IPv4, or '' when invalid.
- * @example normalizeIp('0000:0000:0000:0000:0000:ffff:7f00:0001') // '127.0.0.1'
- */
-export function normalizeIp(ip: string): string {
-  if (ip.length > IP_MAX_CHARS) return '';
-  if (isIPv4(ip)) return ip;
-  const bare = ip.split('%')[0] ?? '';
-  if (!isIPv6(bare)) return '';
-  const w = ipv6Words(bare);
-  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) {
-    const [hi = 0, lo = 0] = w.slice(6);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  return formatIpv6(w);
-}
-
-/**
- * Removes the host part of an address: IPv4 keeps /24, IPv6 keeps /48; '' for invalid input.
- * @example anonymizeIp('203.0.113.77') // '203.0.113.0'
- * @example anonymizeIp('2001:db8:85a3:8d3:1319:8a2e:370:7348') // '2001:db8:85a3::'
- */
-export function anonymizeIp(ip: string): string {
-  const addr = normalizeIp(ip);
-  if (addr === '') return '';
-  if (isIPv4(addr)) return `${addr.slice(0, addr.lastIndexOf('.'))}.0`;
-  const words = ipv6Words(addr);
-  return formatIpv6([...words.slice(0, 3), 0, 0, 0, 0, 0]);
-}
-
-/** One `X-Forwarded-For` entry as an address: allows `[v6]:port` and `v4:port` forms. */
-function forwardedEntry(entry: string): string {
-  const s = entry.trim();
-  if (s.length > IP_MAX_CHARS + 8) return '';
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
-  if (bracket) return normalizeIp(bracket[1] ?? '');
-  const v4port = /^([\d.]+):\d+$/.exec(s);
-  return normalizeIp(v4port ? (v4port[1] ?? '') : s);
-}
-
-/**
- * Returns the visitor's address: the socket's, or with `trustProxy` the right-most valid
- * `X-Forwarded-For` entry. Right-most, because each proxy appends the address it was
- * connected from: only the last entry was written by our own proxy, everything to its left
- * came from the client and can be forged. (This assumes one trusted proxy in front.)
- * @example clientIp({ remote: '10.0.0.2', forwardedFor: '6.6.6.6, 198.51.100.7', trustProxy: true }) // '198.51.100.7'
- */
-export function clientIp(input: {
-  remote: string;
-  forwardedFor?: string | undefined;
-  trustProxy: boolean;
-}): string {
-  const remote = normalizeIp(input.remote);
-  if (!input.trustProxy || !input.forwardedFor) return remote;
-  let rest = input.forwardedFor;
-  for (let i = 0; i < FORWARDED_MAX_ENTRIES && rest !== ''; i++) {
-    const comma = rest.lastIndexOf(',');
-    const found = forwardedEntry(rest.slice(comma + 1));
-    if (found !== '') return found;
-    rest = comma < 0 ? '' : rest.slice(0, comma);
-  }
-  return remote;
 }
 
 type UaData = Pick<TechData, 'browser' | 'os' | 'device'>;

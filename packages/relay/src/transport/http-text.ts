@@ -1,27 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { HttpReply } from './transport.js';
 
-// Small helpers both transports share: status lines, peer addresses, a guarded handler call.
+// Peer addresses are normalised by `normalizeIp` (ip-address.ts), the relay's one address rule.
+
+// Small helpers both transports share: status lines, plain-text replies, a guarded handler call.
 
 /** '404 Not Found' for 404. */
 export function statusLine(status: number): string {
   return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
-}
-
-/**
- * Normalises a peer address: IPv4-mapped IPv6 ('::ffff:1.2.3.4' or uWS's long form
- * '0000:…:ffff:7f00:0001') becomes dotted IPv4; other IPv6 is lower-cased.
- */
-export function normalizeAddress(address: string): string {
-  const lower = address.toLowerCase();
-  if (lower.startsWith('::ffff:') && lower.includes('.')) return lower.slice(7);
-  const long = /^(?:0{1,4}:){5}ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (long?.[1] && long[2]) {
-    const hi = Number.parseInt(long[1], 16);
-    const lo = Number.parseInt(long[2], 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  return lower;
 }
 
 /** A plain-text reply. */

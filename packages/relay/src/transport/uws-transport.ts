@@ -1,6 +1,7 @@
 import type { HttpResponse, HttpRequest as UwsRequest, WebSocket } from 'uWebSockets.js';
+import { normalizeIp } from '../ip-address.js';
 import { type Flushable, FRAME_HEADER_BYTES, scheduleFlush } from './flush-scheduler.js';
-import { normalizeAddress, safeReply, statusLine, textReply } from './http-text.js';
+import { safeReply, statusLine, textReply } from './http-text.js';
 import type { UwsModule } from './load-uws.js';
 import { addressInUse, isPortInUse } from './port-in-use.js';
 import type {
@@ -120,7 +121,7 @@ function copyRequest(res: HttpResponse, req: UwsRequest): HttpRequest & { header
     path: req.getUrl(),
     query: req.getQuery() ?? '',
     headers,
-    remote: normalizeAddress(Buffer.from(res.getRemoteAddressAsText()).toString()),
+    remote: normalizeIp(Buffer.from(res.getRemoteAddressAsText()).toString()),
     headerBytes,
   };
 }

@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { normalizeIp } from '../ip-address.js';
 import { type Flushable, FRAME_HEADER_BYTES, scheduleFlush } from './flush-scheduler.js';
-import { normalizeAddress, safeReply, statusLine, textReply } from './http-text.js';
+import { safeReply, statusLine, textReply } from './http-text.js';
 import type {
   Conn,
   HttpReply,
@@ -129,7 +130,7 @@ function copyRequest(req: IncomingMessage): HttpRequest {
     path: q === -1 ? raw : raw.slice(0, q),
     query: q === -1 ? '' : raw.slice(q + 1),
     headers,
-    remote: normalizeAddress(req.socket.remoteAddress ?? ''),
+    remote: normalizeIp(req.socket.remoteAddress ?? ''),
   };
 }
 
