@@ -12,6 +12,7 @@ import {
   visitorMsgText,
 } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
+import { hoursState } from './business-hours.js';
 import type { RelayConfig, SiteConfig } from './config.js';
 import { createReplayer } from './replay.js';
 import {
@@ -166,6 +167,8 @@ export interface HubDeps {
   dispatcher: Dispatcher;
   logger: Logger;
   counters?: RelayCounters;
+  /** Wall clock for business hours (tests inject one near a boundary; default `Date.now`). */
+  wallClock?: () => number;
 }
 
 /** The hub; see `createHub`. */
@@ -324,8 +327,37 @@ export function createHub(deps: HubDeps) {
     return presence(siteId).filter((o) => !o.away);
   }
 
+  const wallClock = deps.wallClock ?? Date.now;
+  /** Per site with `hours`: open now, and the timer to the next boundary. */
+  const hours = new Map<string, { open: boolean; timer: ReturnType<typeof setTimeout> }>();
+
+  /**
+   * Computes a site's open state and arms a timer (setTimeout: the monotonic clock) to the
+   * next boundary; when the state changed, visitors are told at once (no reconnect needed).
+   */
+  function checkHours(site: SiteConfig): void {
+    if (!site.hours) return;
+    const state = hoursState(site.hours, wallClock());
+    const before = hours.get(site.id);
+    if (before) clearTimeout(before.timer);
+    const timer = setTimeout(() => checkHours(site), state.recheckMs);
+    timer.unref?.();
+    hours.set(site.id, { open: state.open, timer });
+    if (before && before.open !== state.open) {
+      logger.info({ site: site.id, open: state.open }, 'business hours changed');
+      broadcastStatus(site.id);
+    }
+  }
+  for (const site of sites.values()) checkHours(site);
+
+  /** Within the site's business hours (always, without `hours`). */
+  function siteOpen(siteId: string): boolean {
+    return hours.get(siteId)?.open ?? true;
+  }
+
   function statusFrame(session: Session<RelayConn>): FrameOf<RelayToVisitor, 'status'> {
-    const online = onlineOperators(session.siteId);
+    // Outside business hours the site is offline for visitors: the widget shows its offline form.
+    const online = siteOpen(session.siteId) ? onlineOperators(session.siteId) : [];
     return {
       t: 'status',
       online: online.length > 0,
@@ -489,6 +521,12 @@ export function createHub(deps: HubDeps) {
     notify,
     offline,
     endSession,
+    siteOpen,
+    /** Stops the business-hours timers (relay close). */
+    stopHours(): void {
+      for (const h of hours.values()) clearTimeout(h.timer);
+      hours.clear();
+    },
     counters,
     logger,
     config,

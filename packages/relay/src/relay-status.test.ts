@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { RelayConfigInput } from './config.js';
 import {
   KEY_B,
   operator,
   relaysPerTest,
+  startTestRelay,
   type TestClient,
   TRANSPORTS,
+  testConfig,
   visitor,
 } from './test-relay.js';
 
@@ -65,5 +68,56 @@ describe.each(TRANSPORTS)('relay operator status (%s)', (transport) => {
       online: true,
       operators: [{ name: 'Ada' }],
     });
+  });
+
+  /** A relay whose site `acme` has `mon` hours and whose wall clock starts at `startIso`. */
+  async function withHours(mon: [string, string][], startIso: string) {
+    const base = Date.now();
+    const start = Date.parse(startIso);
+    const sites: RelayConfigInput['sites'] = testConfig(transport).sites.map((s) =>
+      s.id === 'acme' ? { ...s, hours: { timeZone: 'UTC', days: { mon } } } : s,
+    );
+    const t = await startTestRelay(
+      transport,
+      { sites },
+      {
+        wallClock: () => start + (Date.now() - base),
+      },
+    );
+    cleanups.push(() => t.relay.close());
+    return t;
+  }
+
+  it('16: outside business hours the site is offline with an operator connected; opening tells the visitor', async () => {
+    // Monday 08:59:59 UTC; the site opens at 09:00, a second later by the injected clock.
+    const { visitorUrl, operatorUrl } = await withHours(
+      [['09:00', '17:00']],
+      '2026-12-07T08:59:59Z',
+    );
+    track(await operator(operatorUrl()));
+    const v = track(await visitor(visitorUrl()));
+    expect(v.welcome).toMatchObject({ online: false, operators: [] });
+    expect(await v.client.next('status', (f) => f.online === true)).toMatchObject({
+      online: true,
+      operators: [{ name: 'Ada' }],
+    });
+  });
+
+  it('16: at closing time the visitor is told offline without a reconnect', async () => {
+    const { visitorUrl, operatorUrl } = await withHours(
+      [['08:00', '09:00']],
+      '2026-12-07T08:59:59Z',
+    );
+    track(await operator(operatorUrl()));
+    const v = track(await visitor(visitorUrl()));
+    expect(v.welcome).toMatchObject({ online: true, operators: [{ name: 'Ada' }] });
+    expect(await v.client.next('status')).toEqual({
+      t: 'status',
+      online: false,
+      operators: [],
+      agent: null,
+    });
+    const late = track(await visitor(visitorUrl()));
+    expect(late.welcome).toMatchObject({ online: false });
   });
 });
