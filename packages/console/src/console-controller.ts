@@ -17,7 +17,8 @@ import { createTypingThrottle, type TypingThrottle } from './typing-throttle.js'
 export interface ControllerState {
   store: ConsoleState;
   login: { site: string; error: string | null; busy: boolean };
-  prefs: { sound: boolean; desktop: DesktopPermission };
+  /** `away` (issue #16): this console's status, re-sent to the relay after each reconnect. */
+  prefs: { sound: boolean; desktop: DesktopPermission; away: boolean };
 }
 
 /** Options of `createConsoleController`. */
@@ -52,6 +53,8 @@ export interface ConsoleController {
   dismissError(): void;
   setVisible(visible: boolean): void;
   setSound(on: boolean): void;
+  /** Away: visitors no longer count this console as online; its chats stay (issue #16). */
+  setAway(away: boolean): void;
   /** Asks for desktop-notification permission (call from a click). */
   enableDesktop(): Promise<void>;
   /** The browser came back online: reconnect now rather than after the backoff. */
@@ -76,7 +79,7 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
   let state: ControllerState = {
     store: initialState(),
     login: { site: loadCredentials(storage)?.site ?? '', error: null, busy: false },
-    prefs: { sound: true, desktop: notifier.permission() },
+    prefs: { sound: true, desktop: notifier.permission(), away: false },
   };
   let client: OperatorClient | null = null;
   const listeners = new Set<() => void>();
@@ -99,6 +102,8 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
       typing.delete(frame.session);
     }
     for (const n of noticesFor(before, frame, state.store)) {
+      // Away: new chats are for colleagues; messages in chats already held still notify.
+      if (state.prefs.away && n.kind === 'chat') continue;
       const hidden = !state.store.visible;
       if (state.prefs.sound && (n.kind === 'chat' || hidden || state.store.active !== n.session)) {
         notifier.beep();
@@ -115,7 +120,11 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
 
   const onState = (s: ClientState, reason?: ClientEndReason) => {
     dispatch({ type: 'connection', state: s, ...(reason ? { reason } : {}) });
-    if (s === 'ready') set({ ...state, login: { ...state.login, error: null, busy: false } });
+    if (s === 'ready') {
+      // A new socket starts online at the relay.
+      if (state.prefs.away) client?.send({ t: 'status', away: true });
+      set({ ...state, login: { ...state.login, error: null, busy: false } });
+    }
     if (s !== 'closed') return;
     client = null;
     for (const t of typing.values()) t.stop();
@@ -218,6 +227,10 @@ export function createConsoleController(options: ConsoleControllerOptions): Cons
     setSound(on) {
       if (on) notifier.unlock();
       set({ ...state, prefs: { ...state.prefs, sound: on } });
+    },
+    setAway(away) {
+      set({ ...state, prefs: { ...state.prefs, away } });
+      client?.send({ t: 'status', away });
     },
     async enableDesktop() {
       notifier.unlock();

@@ -2,6 +2,7 @@ import type {
   CannedResponse,
   EndReason,
   ErrorCode,
+  OperatorPresence,
   RelayToOperator,
   VisitorSnapshot,
 } from '@conduit-chat/protocol';
@@ -60,7 +61,8 @@ export interface ConsoleState {
   ended: ClientEndReason | null;
   me: Person | null;
   site: Person | null;
-  operators: Person[];
+  /** The site's connected operators; `away` when away (issue #16). */
+  operators: OperatorPresence[];
   canned: CannedResponse[];
   visitors: Map<string, VisitorSnapshot>;
   chats: Map<string, Chat>;

@@ -49,6 +49,7 @@ const invalid: Record<string, Record<string, unknown>> = {
     invite: { t: 'invite', session: 'S' },
     close: { t: 'close', session: '../etc' },
     sync: { t: 'sync', session: 'S', lastSeq: 1.5 },
+    status: { t: 'status', away: 'yes' },
   },
   'relay->operator': {
     ready: { t: 'ready', operator: { id: 'a', name: 'A' } },
@@ -177,6 +178,24 @@ describe('frames', () => {
       expect(parseFrame('relay->operator', JSON.stringify(ok))).toEqual({ ok: true, frame: ok });
       const no = { ...visitor, visitor: { ...visitor.visitor, verified: false } };
       expect(parseFrame('relay->operator', JSON.stringify(no)).ok).toBe(false);
+    });
+  });
+
+  describe('16: operator status', () => {
+    it('16: an operator sends status {away} and colleagues are listed with away only when set', () => {
+      expect(parseFrame('operator->relay', '{"t":"status","away":true}')).toEqual({
+        ok: true,
+        frame: { t: 'status', away: true },
+      });
+      expect(parseFrame('operator->relay', '{"t":"status","away":"yes"}').ok).toBe(false);
+      expect(parseFrame('operator->relay', '{"t":"status"}').ok).toBe(false);
+      const list = { t: 'operators', operators: [{ id: 'bob', name: 'Bob', away: true }] };
+      expect(parseFrame('relay->operator', JSON.stringify(list))).toEqual({
+        ok: true,
+        frame: list,
+      });
+      const falseAway = { t: 'operators', operators: [{ id: 'bob', name: 'Bob', away: false }] };
+      expect(parseFrame('relay->operator', JSON.stringify(falseAway)).ok).toBe(false);
     });
   });
 });

@@ -165,6 +165,11 @@ export const operatorClose = frame('close', { session: token });
 export const operatorSync = frame('sync', { session: token, lastSeq: seq });
 /** Heartbeat. */
 export const operatorPing = frame('ping', {});
+/**
+ * This console's status (issue #16): away keeps the socket and its chats, but the operator no
+ * longer counts as online for visitors. A console starts online and re-sends away after `ready`.
+ */
+export const operatorStatus = frame('status', { away: z.boolean() });
 
 /** Any frame an operator may send. */
 export const operatorToRelay = z.discriminatedUnion('t', [
@@ -176,15 +181,19 @@ export const operatorToRelay = z.discriminatedUnion('t', [
   operatorClose,
   operatorSync,
   operatorPing,
+  operatorStatus,
 ]);
 
 // ---- relay → operator ---------------------------------------------------------------
+
+/** An operator of the site as colleagues see them; `away` only when set (issue #16). */
+export const operatorPresence = z.object({ id: token, name, away: z.literal(true).optional() });
 
 /** Authenticated: who you are, the site, and every current visitor. */
 export const relayReady = frame('ready', {
   operator: z.object({ id: token, name }),
   site: z.object({ id: token, name }),
-  operators: z.array(z.object({ id: token, name })),
+  operators: z.array(operatorPresence),
   visitors: z.array(visitorSnapshot),
   canned: z.array(canned),
 });
@@ -215,9 +224,9 @@ export const relayOperatorTyping = frame('typing', {
   from: author,
   name: name.optional(),
 });
-/** Operators online for the site changed. */
+/** The site's connected operators or their status changed. */
 export const relayOperators = frame('operators', {
-  operators: z.array(z.object({ id: token, name })),
+  operators: z.array(operatorPresence),
 });
 /** Something the operator sent was refused. */
 export const relayOperatorError = frame('error', {
@@ -276,6 +285,8 @@ export type VisitorSnapshot = z.output<typeof visitorSnapshot>;
 export type WidgetSettings = z.output<typeof widgetSettings>;
 /** Body of the offline HTTP endpoint. */
 export type OfflineRequest = z.output<typeof offlineRequest>;
+/** An operator in `ready` and `operators`: id, name, and `away` when away. */
+export type OperatorPresence = z.output<typeof operatorPresence>;
 /** A canned response. */
 export type CannedResponse = z.output<typeof canned>;
 /** Why a session ended. */

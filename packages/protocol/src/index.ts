@@ -10,6 +10,7 @@ export type {
   EndReason,
   FrameOf,
   OfflineRequest,
+  OperatorPresence,
   OperatorToRelay,
   RelayToOperator,
   RelayToVisitor,

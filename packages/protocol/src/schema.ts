@@ -10,6 +10,8 @@ export {
   operatorInvite,
   operatorMsg,
   operatorPing,
+  operatorPresence,
+  operatorStatus,
   operatorSync,
   operatorToRelay,
   operatorTyping,

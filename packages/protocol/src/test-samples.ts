@@ -104,6 +104,7 @@ export const operatorSamples: OperatorToRelay[] = [
   { t: 'close', session: 'S1abc' },
   { t: 'sync', session: 'S1abc', lastSeq: 2 },
   { t: 'ping' },
+  { t: 'status', away: true },
 ];
 
 /** Valid relay → operator frames, one per type. */
@@ -131,7 +132,13 @@ export const relayOperatorSamples: RelayToOperator[] = [
   },
   { t: 'ack', session: 'S1abc', id: 'r_1', seq: 6 },
   { t: 'typing', session: 'S1abc', on: true, from: 'visitor' },
-  { t: 'operators', operators: [{ id: 'ada', name: 'Ada' }] },
+  {
+    t: 'operators',
+    operators: [
+      { id: 'ada', name: 'Ada' },
+      { id: 'bob', name: 'Bob', away: true },
+    ],
+  },
   { t: 'cluster', partial: true },
   { t: 'error', code: 'forbidden', message: 'Not allowed.', session: 'S1abc' },
   { t: 'pong' },

@@ -5,6 +5,7 @@ import { createLocalBus, createLocalNetwork } from './bus/local-bus.js';
 import {
   cleanupAfterEach,
   hello,
+  KEY_B,
   OTHER_KEY,
   OTHER_ORIGIN,
   operator,
@@ -307,5 +308,38 @@ describe('cluster over the local bus', () => {
     expect([a.relay.stats().sessions, b.relay.stats().sessions]).toEqual([1, 0]);
     await moved.close();
     await op.close();
+  });
+
+  it('16: an away operator on node A is offline for a visitor on node B, and shown away to a colleague there', async () => {
+    const network = createLocalNetwork();
+    const start = async () => {
+      const t = await startTestRelay(
+        'ws',
+        { cluster: { handoverMs: 200 } },
+        { bus: (h) => createLocalBus(network, h) },
+      );
+      cleanups.push(() => t.relay.close());
+      return t;
+    };
+    const [a, b] = [await start(), await start()];
+    const { client: ada } = await operator(a.operatorUrl());
+    const { client: v, welcome } = await visitor(b.visitorUrl());
+    // B learns of A's operators when it subscribes to the site: before or after `welcome`.
+    if (!welcome.online) await v.next('status', (f) => f.online);
+    ada.send({ t: 'status', away: true });
+    expect(await v.next('status', (f) => !f.online)).toMatchObject({ operators: [] });
+    const { client: bob, ready } = await operator(b.operatorUrl(), KEY_B);
+    expect(ready.operators).toEqual(
+      expect.arrayContaining([{ id: 'ada', name: 'Ada', away: true }]),
+    );
+    bob.send({ t: 'status', away: true });
+    await bob.next('operators', (f) => f.operators.every((o: { away?: boolean }) => o.away));
+    // Everything B sent the visitor until now is in; drop it, so what follows is new.
+    await v.settle();
+    while (v.queued('status').length > 0) await v.next('status');
+    ada.send({ t: 'status', away: false });
+    const back = await v.next('status');
+    expect(back).toMatchObject({ online: true, operators: [{ name: 'Ada' }] });
+    await Promise.all([v.close(), ada.close(), bob.close()]);
   });
 });

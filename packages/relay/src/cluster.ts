@@ -1,4 +1,9 @@
-import { CLOSE_CODES, type OperatorToRelay, type RelayToOperator } from '@conduit-chat/protocol';
+import {
+  CLOSE_CODES,
+  type OperatorPresence,
+  type OperatorToRelay,
+  type RelayToOperator,
+} from '@conduit-chat/protocol';
 import type { Bus, BusHandlers } from './bus/bus.js';
 import { type BusMessage, NODES_CHANNEL, SNAP_PART } from './bus/bus-messages.js';
 import type { SiteConfig } from './config.js';
@@ -49,7 +54,7 @@ export function createCluster(deps: ClusterDeps) {
   /** Per site: session id → the node holding it (other nodes' sessions only). */
   const directory = new Map<string, Map<string, string>>();
   /** Per site: node → its operators. */
-  const remoteOps = new Map<string, Map<string, Person[]>>();
+  const remoteOps = new Map<string, Map<string, OperatorPresence[]>>();
   /** This node's operator sockets by the id other nodes address them with. */
   const conns = new Map<number, RelayConn>();
   const connIds = new WeakMap<RelayConn, number>();
@@ -101,11 +106,20 @@ export function createCluster(deps: ClusterDeps) {
     }
   }
 
-  function localOperators(siteId: string): Person[] {
-    const seen = new Map<string, Person>();
+  /** This node's operators of the site, `away` when every console of theirs here is away. */
+  function localOperators(siteId: string): OperatorPresence[] {
+    const seen = new Map<string, OperatorPresence>();
     for (const op of store.operatorsOf(siteId)) {
       const o = op.data.operator;
-      if (o && !seen.has(o.id)) seen.set(o.id, { id: o.id, name: o.name });
+      if (!o) continue;
+      const known = seen.get(o.id);
+      if (known) {
+        if (!op.data.away) delete known.away;
+      } else
+        seen.set(
+          o.id,
+          op.data.away ? { id: o.id, name: o.name, away: true } : { id: o.id, name: o.name },
+        );
     }
     return [...seen.values()];
   }

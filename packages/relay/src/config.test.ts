@@ -114,6 +114,27 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('16: takes per-site business hours and names the path of a bad zone, time or day', () => {
+    const hours = { timeZone: 'Europe/Berlin', days: { mon: [['09:00', '17:00']] } };
+    expect(parseConfig({ sites: [{ ...site, hours }] }).sites[0]?.hours).toEqual(hours);
+    expect(
+      issues({
+        sites: [
+          {
+            ...site,
+            hours: { timeZone: 'Europe/Nowhere', days: { mon: [['9:00', '17:00']], mo: [] } },
+          },
+        ],
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        'sites.0.hours.timeZone: must be an IANA time zone like Europe/Berlin',
+        'sites.0.hours.days.mon.0.0: must be HH:MM (00:00–24:00)',
+        expect.stringMatching(/^sites\.0\.hours\.days(\.mo)?: .*mo/),
+      ]),
+    );
+  });
+
   it('15: takes the widget theme and an https logo, and refuses any other', () => {
     const widget = { theme: 'dark', logo: 'https://cdn.acme.example/team.png' };
     expect(parseConfig({ sites: [{ ...site, widget }] }).sites[0]?.widget).toEqual(widget);

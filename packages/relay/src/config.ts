@@ -3,6 +3,7 @@ import { parseSender, WEBHOOK_EVENTS } from '@conduit-chat/mail';
 import { isEmail, LIMITS } from '@conduit-chat/protocol';
 import { relayReady, widgetSettings } from '@conduit-chat/protocol/schema';
 import { z } from 'zod';
+import { businessHours } from './business-hours.js';
 import { PROXY_RANGE_NAMES, validProxyEntry } from './client-address.js';
 import { type EnvSources, formatIssues } from './config-issues.js';
 import { RelayError } from './errors.js';
@@ -83,6 +84,11 @@ const site = z
         required: z.boolean().default(false),
       })
       .optional(),
+    /**
+     * Business hours (issue #16): outside them visitors see the site offline (the offline
+     * form) even with operators connected. Absent: always open.
+     */
+    hours: businessHours.optional(),
   })
   .superRefine((s, ctx) => {
     // Required identities refuse every unsigned `info`, and the pre-chat form sends exactly

@@ -5,12 +5,14 @@ import {
   ERROR_CODES,
   type ErrorCode,
   type FrameOf,
+  type OperatorPresence,
   type OperatorToRelay,
   type RelayToOperator,
   type RelayToVisitor,
   visitorMsgText,
 } from '@conduit-chat/protocol';
 import type { Logger } from 'pino';
+import { hoursState } from './business-hours.js';
 import type { RelayConfig, SiteConfig } from './config.js';
 import { createReplayer } from './replay.js';
 import {
@@ -43,6 +45,8 @@ export interface ConnState extends BucketState {
   session: Session<RelayConn> | null;
   /** The authenticated operator, with the key hash it authenticated with (for revocation). */
   operator: { id: string; name: string; keyHash: string } | null;
+  /** The operator set this console away (`status {away}`, issue #16): not online for visitors. */
+  away: boolean;
   /** Frame rate limit (shared per role); its state is `tokens`/`last` here (CHECKLIST B14). */
   readonly rate: RatePolicy;
   /** The typing/page frames' own bucket (`limits.typingRate`/`typingBurst`) and its state. */
@@ -84,6 +88,7 @@ export function newConnState(
     phase: 'handshake',
     session: null,
     operator: null,
+    away: false,
     rate,
     tokens: rate.burst,
     last: rate.now(),
@@ -135,8 +140,8 @@ export const NO_COUNTERS: RelayCounters = {
 export interface RemoteHooks {
   /** A frame for the site's operators (`visitor`, `gone`, `msg`, `typing`), for other nodes. */
   toOperators(siteId: string, frame: RelayToOperator, except?: RelayConn): void;
-  /** Operators connected to other nodes (presence). */
-  operators(siteId: string): Iterable<{ id: string; name: string }>;
+  /** Operators connected to other nodes (presence), `away` when away there. */
+  operators(siteId: string): Iterable<OperatorPresence>;
   /** This node's operators of the site changed. */
   presence(siteId: string): void;
   /** A session ended here. */
@@ -162,6 +167,8 @@ export interface HubDeps {
   dispatcher: Dispatcher;
   logger: Logger;
   counters?: RelayCounters;
+  /** Wall clock for business hours (tests inject one near a boundary; default `Date.now`). */
+  wallClock?: () => number;
 }
 
 /** The hub; see `createHub`. */
@@ -294,23 +301,63 @@ export function createHub(deps: HubDeps) {
     highWater: config.limits.maxBackpressureBytes / 2,
   });
 
-  /** Operators online for a site, one entry per operator id. */
-  function onlineOperators(siteId: string): { id: string; name: string }[] {
-    const seen = new Map<string, { id: string; name: string }>();
+  /**
+   * The site's connected operators, one entry per operator id (here and on other nodes): away
+   * only when every console of that operator is away, so one open online tab keeps them online.
+   */
+  function presence(siteId: string): OperatorPresence[] {
+    const seen = new Map<string, { id: string; name: string; away: boolean }>();
+    const add = (id: string, name: string, away: boolean) => {
+      const known = seen.get(id);
+      if (known) known.away &&= away;
+      else seen.set(id, { id, name, away });
+    };
     for (const op of store.operatorsOf(siteId)) {
       const o = op.data.operator;
-      if (o && !seen.has(o.id)) seen.set(o.id, { id: o.id, name: o.name });
+      if (o) add(o.id, o.name, op.data.away);
     }
-    if (remote) {
-      for (const o of remote.operators(siteId)) {
-        if (!seen.has(o.id)) seen.set(o.id, { id: o.id, name: o.name });
-      }
+    if (remote) for (const o of remote.operators(siteId)) add(o.id, o.name, o.away === true);
+    return [...seen.values()].map((o) =>
+      o.away ? { id: o.id, name: o.name, away: true } : { id: o.id, name: o.name },
+    );
+  }
+
+  /** Operators online for visitors: connected and not away (issue #16). */
+  function onlineOperators(siteId: string): OperatorPresence[] {
+    return presence(siteId).filter((o) => !o.away);
+  }
+
+  const wallClock = deps.wallClock ?? Date.now;
+  /** Per site with `hours`: open now, and the timer to the next boundary. */
+  const hours = new Map<string, { open: boolean; timer: ReturnType<typeof setTimeout> }>();
+
+  /**
+   * Computes a site's open state and arms a timer (setTimeout: the monotonic clock) to the
+   * next boundary; when the state changed, visitors are told at once (no reconnect needed).
+   */
+  function checkHours(site: SiteConfig): void {
+    if (!site.hours) return;
+    const state = hoursState(site.hours, wallClock());
+    const before = hours.get(site.id);
+    if (before) clearTimeout(before.timer);
+    const timer = setTimeout(() => checkHours(site), state.recheckMs);
+    timer.unref?.();
+    hours.set(site.id, { open: state.open, timer });
+    if (before && before.open !== state.open) {
+      logger.info({ site: site.id, open: state.open }, 'business hours changed');
+      broadcastStatus(site.id);
     }
-    return [...seen.values()];
+  }
+  for (const site of sites.values()) checkHours(site);
+
+  /** Within the site's business hours (always, without `hours`). */
+  function siteOpen(siteId: string): boolean {
+    return hours.get(siteId)?.open ?? true;
   }
 
   function statusFrame(session: Session<RelayConn>): FrameOf<RelayToVisitor, 'status'> {
-    const online = onlineOperators(session.siteId);
+    // Outside business hours the site is offline for visitors: the widget shows its offline form.
+    const online = siteOpen(session.siteId) ? onlineOperators(session.siteId) : [];
     return {
       t: 'status',
       online: online.length > 0,
@@ -346,11 +393,11 @@ export function createHub(deps: HubDeps) {
   }
 
   /**
-   * Tells everyone of a site which operators are online; `announce` (a change here, not one
+   * Tells everyone of a site which operators are connected and online; `announce` (a change here, not one
    * heard from another node) also tells the other nodes.
    */
   function operatorsChanged(siteId: string, announce = true): void {
-    toLocalOperators(siteId, { t: 'operators', operators: onlineOperators(siteId) });
+    toLocalOperators(siteId, { t: 'operators', operators: presence(siteId) });
     broadcastStatus(siteId);
     if (announce) remote?.presence(siteId);
   }
@@ -464,6 +511,7 @@ export function createHub(deps: HubDeps) {
     replay: replayer.replay,
     pump: replayer.pump,
     snapshot: visitorSnapshot,
+    presence,
     onlineOperators,
     statusFrame,
     upsert,
@@ -473,6 +521,12 @@ export function createHub(deps: HubDeps) {
     notify,
     offline,
     endSession,
+    siteOpen,
+    /** Stops the business-hours timers (relay close). */
+    stopHours(): void {
+      for (const h of hours.values()) clearTimeout(h.timer);
+      hours.clear();
+    },
     counters,
     logger,
     config,

@@ -37,7 +37,7 @@ export function operatorEndpoint(hub: Hub) {
       t: 'ready',
       operator,
       site: { id: site.id, name: site.name },
-      operators: hub.onlineOperators(site.id),
+      operators: hub.presence(site.id),
       visitors,
       canned: site.canned.map((c) => ({ shortcut: c.shortcut, text: c.text })),
     });
@@ -169,6 +169,12 @@ export function operatorEndpoint(hub: Hub) {
         return;
       case 'ping':
         hub.send(conn, { t: 'pong' });
+        return;
+      case 'status':
+        // Per console: its chats and socket stay; only what visitors and colleagues see changes.
+        if (conn.data.away === frame.away) return;
+        conn.data.away = frame.away;
+        hub.operatorsChanged(conn.data.site.id);
         return;
     }
   }

@@ -60,6 +60,8 @@ export interface RelayDeps {
    * else none: a single node). `createLocalBus(network, handlers)` joins relays of one process.
    */
   bus?: (handlers: BusHandlers) => Bus;
+  /** Wall clock for business hours (tests: a clock just before a boundary). */
+  wallClock?: () => number;
 }
 
 /** Live numbers of a relay (F12: all maps empty once every session ended). */
@@ -138,7 +140,13 @@ export async function startRelay(
     dispatcher,
     transport: () => transportName,
   });
-  const hub = createHub({ config, dispatcher, logger, counters: metrics.counters });
+  const hub = createHub({
+    config,
+    dispatcher,
+    logger,
+    counters: metrics.counters,
+    ...(deps.wallClock ? { wallClock: deps.wallClock } : {}),
+  });
   const offline = createOfflineLimiter(config.limits);
   const visitors = visitorEndpoint(hub, tech, offline);
   const operators = operatorEndpoint(hub);
@@ -226,6 +234,7 @@ export async function startRelay(
   try {
     port = await transport.listen(config.host, config.port);
   } catch (error) {
+    hub.stopHours();
     await transport.close();
     await cluster?.close();
     const where = `${config.host}:${config.port}`;
@@ -269,6 +278,7 @@ export async function startRelay(
   async function shutdown(): Promise<CloseResult> {
     closing = true;
     transport.stopListening();
+    hub.stopHours();
     if (cluster) {
       // Clustered: visitors reconnect to another node and their sessions move there
       // (README "SIGTERM in cluster mode"); what is still here after the wait ends as below.

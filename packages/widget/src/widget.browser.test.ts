@@ -409,6 +409,19 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     expect(await p.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
+  it('16: shows the offline form while the only operator is away, and the chat once they are back', async () => {
+    const op = await operator();
+    op.send({ t: 'status', away: true });
+    await op.next('operators', (f) => JSON.stringify(f.operators).includes('away'));
+    const { page: p } = await open('/plain');
+    await openPanel(p);
+    await p.locator('conduit-chat form.f').waitFor();
+    // Back online: the open panel turns into the chat without a reload.
+    op.send({ t: 'status', away: false });
+    await p.locator('conduit-chat form.f').waitFor({ state: 'detached' });
+    await p.locator('conduit-chat [role=dialog]', { hasText: 'Online' }).waitFor();
+  });
+
   it('B21: renders the same on a page with hostile CSS as on a plain page', async () => {
     await operator(); // someone online: the chat view
     const shots: Buffer[] = [];

@@ -218,6 +218,49 @@ describe('App', () => {
     expect(notifier.desktops[1]?.body).toBe('Eve wrote a message.');
   });
 
+  it("16: the Away toggle sends status, shows colleagues' status, mutes new chats and survives a reconnect", async () => {
+    const conn = await ready([visitor({ name: 'Eve' })]);
+    conn.send({
+      t: 'operators',
+      operators: [
+        { id: 'ada', name: 'Ada' },
+        { id: 'bob', name: 'Bob', away: true },
+      ],
+    });
+    await until(() =>
+      expect(root().querySelector('.operators')?.textContent).toContain('Bob (away)'),
+    );
+    const toggle = byText(root(), 'button', 'Away');
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    click(toggle);
+    expect(await nextOf(conn, 'status')).toEqual({ t: 'status', away: true });
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(root().querySelector('.me')?.textContent).toContain('(away)');
+    // A new chat while away: no sound, no desktop notice (colleagues take it); a message in it
+    // still notifies (and shows the chat frame was handled before it).
+    click(byText(root(), 'button', 'Enable desktop notifications'));
+    await until(() => expect(root().textContent).not.toContain('Enable desktop notifications'));
+    controller.setVisible(false);
+    conn.send({
+      t: 'visitor',
+      visitor: visitor({ name: 'Eve', state: 'waiting', waitingSince: Date.now() }),
+    });
+    conn.send({ t: 'msg', session: 's1', seq: 1, id: 'v1', from: 'visitor', text: 'Hi', at: 1 });
+    await until(() => expect(notifier.desktops).toHaveLength(1));
+    expect(notifier.desktops[0]?.title).toBe('New message');
+    expect(notifier.beeps).toBe(1);
+    controller.setVisible(true);
+    // A new socket starts online at the relay: the console says away again after ready.
+    conn.kill();
+    const again = await relay.connection();
+    expect((await again.next()).t).toBe('auth');
+    again.send(readyFrame([]));
+    expect(await nextOf(again, 'status')).toEqual({ t: 'status', away: true });
+    click(byText(root(), 'button', 'Away'));
+    expect(await nextOf(again, 'status')).toEqual({ t: 'status', away: false });
+    expect(byText(root(), 'button', 'Away').getAttribute('aria-pressed')).toBe('false');
+  });
+
   it('invites a browsing visitor and shows the relay refusing it', async () => {
     const conn = await ready([visitor({ name: 'Eve' })]);
     click(byText(root(), 'tr[data-session="s1"] button', 'Invite'));

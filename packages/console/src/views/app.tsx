@@ -55,7 +55,7 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
 
   const chat = store.active ? store.chats.get(store.active) : undefined;
   const invitee = inviting ? store.visitors.get(inviting) : undefined;
-  const online = store.operators.filter((o) => o.id !== store.me?.id);
+  const colleagues = store.operators.filter((o) => o.id !== store.me?.id);
 
   return (
     <div class="shell">
@@ -64,15 +64,15 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
           Conduit <span class="sub">·</span> <Name>{store.site?.name ?? ''}</Name>
         </h1>
         <p class="sub operators">
-          {online.length === 0 ? (
+          {colleagues.length === 0 ? (
             'No other operators online'
           ) : (
             <>
-              Also online:{' '}
-              {online.map((o, i) => (
-                <span key={o.id}>
+              Also signed in:{' '}
+              {colleagues.map((o, i) => (
+                <span key={o.id} class={o.away ? 'colleague away' : 'colleague'}>
                   {i > 0 && ', '}
-                  <Name>{o.name}</Name>
+                  <Name>{o.name}</Name> {o.away ? '(away)' : '(online)'}
                 </span>
               ))}
             </>
@@ -92,8 +92,17 @@ export function App({ controller, tickMs = 1000, clock = Date.now }: AppProps) {
             </button>
           )}
           {prefs.desktop === 'denied' && <span class="sub">Desktop notifications blocked</span>}
+          <button
+            type="button"
+            class="away-toggle"
+            aria-pressed={prefs.away}
+            title="Away: no new chats; your open chats stay"
+            onClick={() => controller.setAway(!prefs.away)}
+          >
+            Away
+          </button>
           <span class="me">
-            <Name>{store.me.name}</Name>
+            <Name>{store.me.name}</Name> {prefs.away ? '(away)' : '(online)'}
           </span>
           <button type="button" onClick={() => controller.logout()}>
             Log out

@@ -26,6 +26,8 @@ const connId = z.number().int().nonnegative();
 const token = z.string().min(1).max(LIMITS.tokenChars);
 const person = z.object({ id: z.string().max(64), name: z.string().max(LIMITS.nameChars) });
 const snap = visitorSnapshot.shape;
+/** An operator in a node's `ops` list: `away` as in the `operators` frame (issue #16). */
+const presence = person.extend({ away: z.literal(true).optional() });
 
 /** A session as it moves to another node: what its snapshot and `msg` frames carried. */
 export const sessionState = z.object({
@@ -78,7 +80,7 @@ export const busMessage = z.discriminatedUnion('k', [
   // The owner's answer to one operator.
   z.object({ k: z.literal('to'), to: nodeId, c: connId, f: relayToOperator }),
   // The operators this node holds for the site.
-  z.object({ k: z.literal('ops'), ops: z.array(person).max(OPS_MAX) }),
+  z.object({ k: z.literal('ops'), ops: z.array(presence).max(OPS_MAX) }),
   // "Send me your visitors" (for one console, or the whole node); `ops`: your operators only.
   z.object({ k: z.literal('who'), c: connId.optional(), ops: z.literal(true).optional() }),
   // A node's visitors, in parts; `last` closes the list.
