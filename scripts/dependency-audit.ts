@@ -1,4 +1,4 @@
-// Checks over `npm ls --json` trees: known-safe minimum versions (CHECKLIST F16; the registry's
+// Checks over `npm ls --json` trees: known-safe minimum versions (SECURITY.md F16; the registry's
 // audit endpoint does not answer here) and the licence allow-list of production dependencies.
 // Pure functions over parsed JSON, so the tests can feed them fabricated trees.
 

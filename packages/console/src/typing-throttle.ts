@@ -5,7 +5,7 @@ export interface TypingThrottleOptions {
   send: (on: boolean) => void;
   repeatMs?: number;
   idleMs?: number;
-  /** A monotonic clock (CHECKLIST F13). */
+  /** A monotonic clock (SECURITY.md F13). */
   now?: () => number;
 }
 

@@ -1,5 +1,5 @@
 // The one HTML escaper of the mail package: every value that reaches an HTML body goes through
-// it, so a visitor's `<img onerror>` or `</style>` is shown as text (CHECKLIST B4/B5).
+// it, so a visitor's `<img onerror>` or `</style>` is shown as text (SECURITY.md B4/B5).
 const HTML_SPECIAL = /[&<>"']/g;
 const ENTITY: Record<string, string> = {
   '&': '&amp;',

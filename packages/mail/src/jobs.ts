@@ -3,7 +3,7 @@ import type { WebhookJob } from './webhook-jobs.js';
 // The contract between the relay and the mail dispatcher: what a job holds. The relay builds
 // these from a session (or an offline message); the dispatcher renders, sends and forgets them.
 
-/** Technical data about a visitor, as the relay collected it (DESIGN.md "Session lifecycle"). */
+/** Technical data about a visitor, as the relay collected it (docs/architecture.md "Session lifecycle"). */
 export interface TechnicalData {
   /** Omitted when the site anonymises IPs (`anonymizeIp`): then it never reaches mail. */
   ip?: string;

@@ -63,7 +63,7 @@ export function backoffDelay(attempts: number, options: RetryOptions, random: ()
 }
 
 /**
- * Decides after a failed attempt (CHECKLIST F8–F11): a permanent (5xx) failure drops at once;
+ * Decides after a failed attempt (SECURITY.md F8–F11): a permanent (5xx) failure drops at once;
  * an ambiguous one (connection lost after DATA) is resent at most `maxAmbiguousResends` times;
  * transient ones back off until `maxAttempts` or `maxTotalMs`, the last retry landing on the bound.
  */

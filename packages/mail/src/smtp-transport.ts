@@ -140,7 +140,7 @@ export function smtpTransport(options: SmtpTransportOptions): MailTransport {
 /** Maps a nodemailer error to a `SendError`; exported for its tests. */
 export function classify(error: NodemailerError, streamed: boolean): SendError {
   // A failed TLS upgrade (even one answered 5xx, e.g. no STARTTLS) says nothing about this
-  // message: retried within the bound like any connection failure (CHECKLIST F8).
+  // message: retried within the bound like any connection failure (SECURITY.md F8).
   if (error?.code === 'ETLS') return new SendError('transient', 'ETLS', undefined, error);
   const code = error?.responseCode;
   if (typeof code === 'number') {

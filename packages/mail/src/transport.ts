@@ -15,7 +15,7 @@ export interface OutgoingMail {
   from: MailAddress;
   /** The site's configured recipients, each checked by `isStrictEmail`. */
   to: string[];
-  /** The visitor's address, only when `isStrictEmail` accepted it (CHECKLIST B7). */
+  /** The visitor's address, only when `isStrictEmail` accepted it (SECURITY.md B7). */
   replyTo?: string;
   subject: string;
   text: string;

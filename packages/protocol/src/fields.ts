@@ -34,7 +34,7 @@ export const text = z
   .transform(cleanText)
   .refine((v) => v.length > 0, 'must not be empty');
 
-/** A visitor's e-mail: strict single address (CHECKLIST B7). */
+/** A visitor's e-mail: strict single address (SECURITY.md B7). */
 export const email = z
   .string()
   .max(LIMITS.emailChars)

@@ -24,7 +24,7 @@ import {
 } from './fields.js';
 import { LIMITS } from './limits.js';
 
-// Every frame of protocol v1 (DESIGN.md "The wire protocol"), one discriminated union per
+// Every frame of protocol v1 (docs/architecture.md "Wire protocol"), one discriminated union per
 // direction. Object schemas strip unknown keys, so a newer client's extra fields are ignored.
 
 const frame = <T extends string, S extends z.ZodRawShape>(t: T, shape: S) =>

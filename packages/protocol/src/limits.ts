@@ -38,7 +38,7 @@ export const LIMITS = {
   localeChars: 64,
   /** Largest screen dimension accepted, in CSS pixels. */
   screenPixels: 100_000,
-  /** Consecutive combining marks kept in a name (the rest are dropped, CHECKLIST B19). */
+  /** Consecutive combining marks kept in a name (the rest are dropped, SECURITY.md B19). */
   combiningMarks: 3,
   /** Largest `retryMs` hint in an `error` frame (a refused message is resent after it). */
   retryMs: 60_000,

@@ -14,7 +14,7 @@ const codeOf = (raw: string | Uint8Array) => {
   return r.ok ? 'ok' : r.error.code;
 };
 
-describe('parseFrame (CHECKLIST B12)', () => {
+describe('parseFrame (SECURITY.md B12)', () => {
   it('B12: rejects non-JSON with bad_json', () => {
     for (const raw of ['', 'hello', '{t:"ping"}', '{"t":"ping"', "{'t':'ping'}", 'NaN']) {
       expect(codeOf(raw), raw).toBe('bad_json');

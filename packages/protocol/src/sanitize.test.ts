@@ -72,7 +72,7 @@ describe('clamp', () => {
   });
 });
 
-describe('isEmail (CHECKLIST B7)', () => {
+describe('isEmail (SECURITY.md B7)', () => {
   it('accepts plain addresses', () => {
     for (const ok of ['a@b.co', 'first.last+tag@mail.example.com', "o'brien@x.example"]) {
       expect(isEmail(ok), ok).toBe(true);

@@ -56,7 +56,7 @@ const EMAIL =
   /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /**
- * Strict e-mail check (CHECKLIST B7): accepts `local@host.tld` with a dot-atom local part
+ * Strict e-mail check (SECURITY.md B7): accepts `local@host.tld` with a dot-atom local part
  * (≤ 64) and a dotted hostname, total ≤ `LIMITS.emailChars`. Rejects what RFC 5322 would
  * allow but a header could be abused with.
  */

@@ -10,7 +10,7 @@ const INTL_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /**
  * Longest wait before the open state is computed again, even with no boundary in sight: bounds
- * the error of a wall-clock jump or a DST edge case to this (CHECKLIST F13).
+ * the error of a wall-clock jump or a DST edge case to this (SECURITY.md F13).
  */
 export const HOURS_RECHECK_MS = 60 * 60 * 1000;
 

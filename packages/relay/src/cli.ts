@@ -21,7 +21,7 @@ import { createRelayDispatcher } from './mail-dispatcher.js';
 import { type Relay, startRelay } from './relay.js';
 import { relayVersion } from './version.js';
 
-// `conduit-relay`: the command line (DESIGN.md "Running the relay"). `main` is exported so
+// `conduit-relay`: the command line (the relay README, "Config" and "CLI"). `main` is exported so
 // that tests run it in-process; the bottom of the file runs it when executed as a program.
 
 /** Exit code when shutdown dropped mail jobs (`shutdown.drainMs` passed first; issue #12.4). */
@@ -227,7 +227,7 @@ export async function main(argv: string[], io: CliIo): Promise<CliResult> {
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     // SIGHUP re-reads --config: operator keys, origins, canned responses and recipients apply
-    // at once; a revoked key's socket is closed (CHECKLIST B18). An invalid file changes nothing.
+    // at once; a revoked key's socket is closed (SECURITY.md B18). An invalid file changes nothing.
     process.on('SIGHUP', () => {
       if (!values.config) {
         logger.warn('SIGHUP ignored: the demo has no config file to reload');

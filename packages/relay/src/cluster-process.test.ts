@@ -16,7 +16,7 @@ import {
 import { freePort, relayProcess } from './test-relay-process.js';
 
 // Two relay processes (the CLI from source) joined by `CONDUIT_REDIS_URL` on a real
-// redis-server: a node's SIGTERM hands its visitors to the other node (CHECKLIST F6, F14).
+// redis-server: a node's SIGTERM hands its visitors to the other node (SECURITY.md F6, F14).
 
 const dir = mkdtempSync(join(tmpdir(), 'conduit-cluster-'));
 let redis: TestRedis;

@@ -16,7 +16,7 @@ import {
 
 // Several relays as one cluster over a real redis-server (README "Scale-out: the bus"):
 // operators on any node, handover of a resuming visitor, Redis restarts, SIGTERM, and no key
-// ever written (CHECKLIST F14).
+// ever written (SECURITY.md F14).
 
 let redis: TestRedis;
 let monitor: ChildProcess;

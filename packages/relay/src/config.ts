@@ -8,7 +8,7 @@ import { PROXY_RANGE_NAMES, validProxyEntry } from './client-address.js';
 import { type EnvSources, formatIssues } from './config-issues.js';
 import { RelayError } from './errors.js';
 
-// The relay's configuration contract (DESIGN.md "Running the relay"): every field but `sites`
+// The relay's configuration contract (the relay README, "Config" and "CLI"): every field but `sites`
 // has a default; a file is validated with safeParse and every issue is reported. Objects are
 // strict: a misspelled key (`trancripts`, `TLS`) would otherwise switch a feature off in silence.
 
@@ -248,7 +248,7 @@ export function parseConfig(input: unknown, sources: EnvSources = {}): RelayConf
   throw new RelayError('config_invalid', `invalid configuration:\n${lines.join('\n')}`);
 }
 
-/** Environment variables that override the file (DESIGN.md). */
+/** Environment variables that override the file (docs/architecture.md). */
 export interface ConfigEnv {
   CONDUIT_PORT?: string | undefined;
   CONDUIT_HOST?: string | undefined;

@@ -1,7 +1,7 @@
 import type { RelayConfigInput } from './config.js';
 import { generateOperatorKey, hashOperatorKey } from './operator-key.js';
 
-// The embedded demo (DESIGN.md "Running the relay"): what `conduit-relay` runs without --config.
+// The embedded demo (the relay README, "Config" and "CLI"): what `conduit-relay` runs without --config.
 
 /** Id of the demo site; the widget on /demo/ uses `data-site="demo"`. */
 export const DEMO_SITE_ID = 'demo';

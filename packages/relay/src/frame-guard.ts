@@ -3,7 +3,7 @@ import { type Direction, type FrameFor, parseFrame } from '@conduit-chat/protoco
 import type { Hub, RelayConn } from './hub.js';
 import { takeToken, waitMs } from './token-bucket.js';
 
-// Every inbound frame passes here first: rate limit (CHECKLIST B14), then the protocol's
+// Every inbound frame passes here first: rate limit (SECURITY.md B14), then the protocol's
 // parser (B12). Abuse past the configured limits closes the socket with 1008.
 //
 // Issue #12, item 2: nothing a visitor typed may be lost or reordered by the rate limit.

@@ -129,7 +129,7 @@ export function createHttpRoutes(deps: HttpRouteDeps) {
   // Issue #12, item 7: browsers hide the 403 of a refused upgrade, so the widget asks here
   // once its socket failed before opening. The answer is readable by any origin (`*`) and
   // says only allowed or not: an unknown site looks the same as a refused origin. The
-  // upgrade itself stays refused with 403 before any socket exists (CHECKLIST B1).
+  // upgrade itself stays refused with 403 before any socket exists (SECURITY.md B1).
   function originCheck(req: HttpRequest): HttpReply {
     const siteId = new URLSearchParams(req.query).get('site') ?? '';
     const origin = req.headers.origin;

@@ -47,7 +47,7 @@ export interface ConnState extends BucketState {
   operator: { id: string; name: string; keyHash: string } | null;
   /** The operator set this console away (`status {away}`, issue #16): not online for visitors. */
   away: boolean;
-  /** Frame rate limit (shared per role); its state is `tokens`/`last` here (CHECKLIST B14). */
+  /** Frame rate limit (shared per role); its state is `tokens`/`last` here (SECURITY.md B14). */
   readonly rate: RatePolicy;
   /** The typing/page frames' own bucket (`limits.typingRate`/`typingBurst`) and its state. */
   readonly typingRate: RatePolicy;
@@ -192,7 +192,7 @@ export function createHub(deps: HubDeps) {
     counters.slowReader(conn.data.role);
     logger.warn({ role: conn.data.role, site: conn.data.site.id }, 'slow reader dropped');
     // Its buffer is full: a close frame would queue behind it. The client sees 1006,
-    // reconnects and catches up by replay (CHECKLIST F5).
+    // reconnects and catches up by replay (SECURITY.md F5).
     conn.terminate();
   }
 
@@ -458,7 +458,7 @@ export function createHub(deps: HubDeps) {
 
   /**
    * Ends a session once: tells the visitor (`ended`, then close), tells operators (`gone`),
-   * hands the transcript to mail and webhooks, and deletes every map entry (DESIGN.md
+   * hands the transcript to mail and webhooks, and deletes every map entry (docs/architecture.md
    * lifecycle step 3).
    */
   function endSession(

@@ -6,7 +6,7 @@ import { addParticipant, type Session } from './session-store.js';
 
 // The console's socket, `/v1/operator?site=ID`: `auth {key}` first, then the site's visitors
 // and chats. Every frame that names a session is checked against the operator's own site
-// (CHECKLIST B17): a session of another site is answered exactly like one that does not exist.
+// (SECURITY.md B17): a session of another site is answered exactly like one that does not exist.
 
 type Operator = { id: string; name: string };
 
@@ -206,7 +206,7 @@ export function operatorEndpoint(hub: Hub) {
     },
     /**
      * Closes the sockets of a site's operators whose id and key hash are no longer configured
-     * (CHECKLIST B18, after a config reload). Returns how many were closed.
+     * (SECURITY.md B18, after a config reload). Returns how many were closed.
      */
     revoke(siteId: string): number {
       const site = hub.sites.get(siteId);

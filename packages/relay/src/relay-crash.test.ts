@@ -14,7 +14,7 @@ import {
 } from './test-relay.js';
 import { freePort, relayProcess } from './test-relay-process.js';
 
-// CHECKLIST F7: a relay process killed with SIGKILL. Its clients notice at once (the kernel
+// SECURITY.md F7: a relay process killed with SIGKILL. Its clients notice at once (the kernel
 // resets their connections), reconnect to the relay that replaces it, and are told the chat
 // is gone: the new process never knew the token. Nothing the dead process held is mailed
 // later, by it or by its successor. Real processes (the CLI from source), real SMTP.

@@ -20,7 +20,7 @@ export interface RelayMetrics {
   /** The Prometheus text of every metric (flushes the batched hot-path counts first). */
   render(): string;
   counters: RelayCounters;
-  /** Counts an upgrade refused for its Origin (CHECKLIST B1). */
+  /** Counts an upgrade refused for its Origin (SECURITY.md B1). */
   originRejected(role: string): void;
   /** Counts an upgrade refused for another reason (unknown site, per-address cap, …). */
   upgradeRejected(reason: string): void;

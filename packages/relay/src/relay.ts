@@ -53,7 +53,7 @@ export interface RelayDeps {
   tech?: TechLookup;
   /** Where /widget.js, /console/ and /demo/ come from. */
   assets?: AssetDirs;
-  /** Loads native uWS (tests of the fallback, CHECKLIST F15). */
+  /** Loads native uWS (tests of the fallback, SECURITY.md F15). */
   loadUws?: () => UwsLoad;
   /**
    * The bus to the other nodes of a cluster (default: Redis when `cluster.redisUrl` is set,
@@ -97,7 +97,7 @@ export interface Relay {
   /**
    * Applies a new configuration's per-site operators, origins, canned responses and mail
    * recipients to running sites; operators whose key is gone are disconnected at once
-   * (CHECKLIST B18). Other changes (sites added or removed, ports, limits…) need a restart
+   * (SECURITY.md B18). Other changes (sites added or removed, ports, limits…) need a restart
    * and are listed in `restartNeeded`.
    */
   reload(input: RelayConfigInput | RelayConfig): ReloadResult;

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { History } from './history.js';
 
-// The volatile heart of the relay (DESIGN.md "Session lifecycle"): sessions, resume tokens,
+// The volatile heart of the relay (docs/architecture.md "Session lifecycle"): sessions, resume tokens,
 // per-site indexes and operator handles, in maps and nothing else. Pure: no sockets, no JSON,
 // no mail. `C` is an opaque connection handle the store only holds and hands back.
 
@@ -116,7 +116,7 @@ export interface SessionStoreOptions<C> {
   now?: () => number;
 }
 
-/** Map sizes, for tests and metrics (CHECKLIST F12: all zero once every session ended). */
+/** Map sizes, for tests and metrics (SECURITY.md F12: all zero once every session ended). */
 export interface SessionStoreStats {
   sessions: number;
   siteIndexes: number;
@@ -348,7 +348,7 @@ export function createSessionStore<C>(options: SessionStoreOptions<C>) {
 
     /**
      * Ends a session: clears its timers, wipes its history and deletes every map entry. Returns false when it
-     * had already ended (so a transcript goes out once, CHECKLIST F3).
+     * had already ended (so a transcript goes out once, SECURITY.md F3).
      */
     end(session: Session<C>): boolean {
       if (session.state === 'ended') return false;

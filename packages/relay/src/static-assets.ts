@@ -38,7 +38,7 @@ export const WIDGET_LOCALE_PATH = /^\/widget\/locales\/([a-z]{2}(?:-[A-Z]{2})?)\
  */
 export const WIDGET_APP_PATH = '/widget/app.js';
 
-/** Security headers of every console response (CHECKLIST B22). */
+/** Security headers of every console response (SECURITY.md B22). */
 export const CONSOLE_HEADERS = {
   'content-security-policy': "default-src 'self'; connect-src 'self'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',

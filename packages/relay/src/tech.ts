@@ -66,7 +66,7 @@ export class TechLookupError extends Error {
 /** A visitor's device class, as an operator sees it. */
 export type Device = 'desktop' | 'mobile' | 'tablet' | 'bot' | 'unknown';
 
-/** The technical data the relay keeps about a visitor (DESIGN.md "Session lifecycle"). */
+/** The technical data the relay keeps about a visitor (docs/architecture.md "Session lifecycle"). */
 export interface TechData {
   ip: string;
   country?: string;

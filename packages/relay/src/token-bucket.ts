@@ -1,4 +1,4 @@
-// A token bucket on a monotonic clock (CHECKLIST F13: wall-clock jumps change nothing).
+// A token bucket on a monotonic clock (SECURITY.md F13: wall-clock jumps change nothing).
 // The state (tokens left, last refill) is two numbers that live on the limited thing itself;
 // the rate is one shared policy object. A connection carries no bucket object of its own: one
 // lives on every socket, so its size counts.

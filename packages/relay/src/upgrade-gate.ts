@@ -7,7 +7,7 @@ import { ratePolicy } from './token-bucket.js';
 import { textReply } from './transport/http-text.js';
 import type { HttpRequest, UpgradeDecision } from './transport/transport.js';
 
-// Everything decided before a WebSocket exists: path, site, exact Origin (CHECKLIST B1–B3),
+// Everything decided before a WebSocket exists: path, site, exact Origin (SECURITY.md B1–B3),
 // the per-address connection cap (B15), and the new connection's typed state.
 
 const ROLES = { '/v1/visitor': 'visitor', '/v1/operator': 'operator' } as const;

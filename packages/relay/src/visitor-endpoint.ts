@@ -15,7 +15,7 @@ import { resumeToken, type Session, type SessionInfo } from './session-store.js'
 import { sharedValue, type TechLookup } from './tech.js';
 import { chatStartedJobs, offlineJobs } from './webhook-events.js';
 
-// The widget's socket, `/v1/visitor?site=ID` (DESIGN.md "The wire protocol", "Session
+// The widget's socket, `/v1/visitor?site=ID` (docs/architecture.md "Wire protocol", "Session
 // lifecycle"): hello/resume with replay, messages with acks and de-duplication, typing, pages,
 // info, end, offline, ping. The Origin was checked before the upgrade.
 
@@ -66,7 +66,7 @@ export function visitorEndpoint(hub: Hub, tech: TechLookup, offlineLimit: Offlin
       // In a cluster, a token of another node's session moves the session here (cluster.ts).
       if (!session && hub.remote?.claim(conn, frame.resume, (s) => resume(conn, s, frame))) return;
       if (!session || session.siteId !== site.id) {
-        // Unknown, expired or foreign token (CHECKLIST F3, B16): the old chat is over; never
+        // Unknown, expired or foreign token (SECURITY.md F3, B16): the old chat is over; never
         // pass an empty chat off as it. The socket stays open for a fresh hello.
         hub.send(conn, { t: 'ended', reason: 'unknown' });
         return;

@@ -20,7 +20,7 @@ export type VisitorInfo = Omit<Identity, 'id'> & { userId?: string };
 
 /**
  * Keeps what can be checked here: the name trimmed and cut to `LIMITS.nameChars`, the
- * e-mail only when strictly valid (CHECKLIST B7). Custom fields, `id` and `hash` go as given;
+ * e-mail only when strictly valid (SECURITY.md B7). Custom fields, `id` and `hash` go as given;
  * the relay validates them and answers a bad one with an `error` frame (an `error` event),
  * which never costs the chat because `info` travels in its own frame after `welcome`.
  */

@@ -17,7 +17,7 @@ export interface Mounted {
 /**
  * Adds `<conduit-chat>` with an open shadow root at the end of `parent` and adopts `css` as a
  * constructable stylesheet (a `<style>` element only where `adoptedStyleSheets` is missing):
- * no `style` attribute anywhere, so a strict `style-src` CSP holds (CHECKLIST B20).
+ * no `style` attribute anywhere, so a strict `style-src` CSP holds (SECURITY.md B20).
  */
 export function mount(parent: HTMLElement, css: string): Mounted {
   const doc = parent.ownerDocument;

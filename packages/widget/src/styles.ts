@@ -1,5 +1,5 @@
 // The widget's one stylesheet, adopted into the shadow root (never a `style` attribute, so
-// a strict CSP holds: CHECKLIST B20). `:host` rules carry !important because the host page's
+// a strict CSP holds: SECURITY.md B20). `:host` rules carry !important because the host page's
 // own rules (`* { all: unset }`, z-index wars: B21) otherwise win on the host element.
 /**
  * The rules the closed launcher needs, and nothing else: the script tag's facade

@@ -19,7 +19,7 @@ export const FIELD_LIMITS = {
 };
 
 /**
- * Checks a contact form against the relay's limits and its strict e-mail rule (CHECKLIST
+ * Checks a contact form against the relay's limits and its strict e-mail rule (SECURITY.md
  * B7), so the visitor sees the problem next to the field instead of a refused frame.
  * Values come back trimmed; the relay strips control and bidi characters where they enter.
  * `required` lists the fields that must not be empty.

@@ -6,7 +6,7 @@ import { runningSea, type SeaAssets, seaAsset } from '../sea.js';
 
 // The uWebSockets.js package silently falls back to a JavaScript implementation (and prints to
 // the console) when its native binary does not load. We load the binary ourselves so that we
-// know which one we got (CHECKLIST F15) and can say so in one log line.
+// know which one we got (SECURITY.md F15) and can say so in one log line.
 
 /** The native uWebSockets.js module (its own typings). */
 export type UwsModule = typeof import('uWebSockets.js');

@@ -80,7 +80,7 @@ export interface TransportOptions {
   /** Largest HTTP request body; larger ones get 413. */
   maxBodyBytes: number;
   /**
-   * Milliseconds a client gets to send a complete request head (slowloris, CHECKLIST B15);
+   * Milliseconds a client gets to send a complete request head (slowloris, SECURITY.md B15);
    * default 10 000. `ws` honours it; uWS's is fixed at 10 s in its binary (`headersTimeoutMs`
    * of the transport tells which applies).
    */

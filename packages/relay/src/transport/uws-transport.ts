@@ -106,7 +106,7 @@ function idleSeconds(sec: number): number {
   return Math.min(960, Math.max(8, Math.round(sec / 4) * 4));
 }
 
-/** Largest request head uWS requests may have, as node:http's default (CHECKLIST B13). */
+/** Largest request head uWS requests may have, as node:http's default (SECURITY.md B13). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
 function copyRequest(res: HttpResponse, req: UwsRequest): HttpRequest & { headerBytes: number } {
@@ -163,7 +163,7 @@ export function createUwsTransport<D>(
   app.ws<Slot<D>>('/*', {
     compression: uws.DISABLED,
     // uWS cuts an over-limit frame without a close frame (the client sees 1006). It buffers up
-    // to this hard cap instead, and we close with 1009 ourselves (CHECKLIST B9); only frames
+    // to this hard cap instead, and we close with 1009 ourselves (SECURITY.md B9); only frames
     // beyond the cap are still cut.
     maxPayloadLength: options.maxPayloadLength * HARD_CAP_FACTOR,
     idleTimeout: idleSeconds(options.idleTimeoutSec),

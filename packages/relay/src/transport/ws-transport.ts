@@ -19,7 +19,7 @@ import type {
 // The fallback transport: `ws` on node:http. Same contract as the uWS one; heartbeats are ours
 // (ws has no idle timeout), and `drain` is derived from send callbacks.
 
-/** Milliseconds a client gets to finish its request head by default (CHECKLIST B15). */
+/** Milliseconds a client gets to finish its request head by default (SECURITY.md B15). */
 export const HEADERS_TIMEOUT_MS = 10_000;
 
 /**

@@ -16,7 +16,7 @@ function Item({ m, t, locale }: { m: ChatMessage; t: Strings; locale: string | u
           <bdi>{m.name || t.chat}</bdi>
         </span>
       )}
-      {/* Text nodes only; http(s) URLs become links (CHECKLIST B4). */}
+      {/* Text nodes only; http(s) URLs become links (SECURITY.md B4). */}
       {linkify(m.text).map(({ text, href }) =>
         href ? (
           <a href={href} target="_blank" rel="noopener noreferrer">
