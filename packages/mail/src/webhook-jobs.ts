@@ -1,4 +1,4 @@
-import type { JobSite, TechnicalData, TranscriptMessage } from './jobs.js';
+import type { JobSite, TechnicalData, TranscriptJob } from './jobs.js';
 
 // The contract between the relay and the dispatcher for webhooks: what an event carries.
 // Each event carries only what its receiver needs (README "Webhooks"): `chat.started` no text.
@@ -27,19 +27,11 @@ export interface ChatStartedData {
   at: number;
 }
 
-/** `chat.ended`: the transcript as JSON, the same content the transcript mail holds. */
-export interface ChatEndedData {
-  chat: string;
-  visitor: { name?: string; email?: string; custom?: Record<string, string | number | boolean> };
-  tech: TechnicalData;
-  messages: TranscriptMessage[];
-  /** Messages cut from the start (by the relay's history cap or the body-size bound). */
-  truncated: number;
-  operators: string[];
-  startedAt: number;
-  endedAt: number;
-  endReason: string;
-}
+/**
+ * `chat.ended`: the transcript as JSON, the same content the transcript mail holds (its
+ * `truncated` also counts messages cut by the webhook body-size bound).
+ */
+export type ChatEndedData = { chat: string } & Omit<TranscriptJob, 'kind' | 'id' | 'site' | 'to'>;
 
 /** `offline.message`: a message left while no operator was online. */
 export interface OfflineMessageData {
