@@ -20,13 +20,19 @@ import { takeToken, waitMs } from './token-bucket.js';
 type Guarded = 'visitor->relay' | 'operator->relay';
 
 // The widget and console serialise `t` first; a frame that starts otherwise pays the message
-// bucket (and one that starts so but parses as another type pays it too, below).
+// bucket (and one that starts so but parses as another type pays it too, below). Every frame
+// passes here, so the check is plain byte compares: the byte after `{"t":"` tells `typing`
+// (t), `page` (p) and `end` (e) from `msg` (m) before any loop runs.
 const encode = (text: string) => new TextEncoder().encode(text);
-const LIGHT_PREFIXES = [encode('{"t":"typing"'), encode('{"t":"page"')];
-const END_PREFIX = encode('{"t":"end"');
+const TYPING = encode('{"t":"typing"');
+const PAGE = encode('{"t":"page"');
+const END = encode('{"t":"end"');
+const KIND_AT = 6;
 
-function startsWith(head: Uint8Array, prefix: Uint8Array): boolean {
-  return prefix.length <= head.length && prefix.every((b, i) => head[i] === b);
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** A frame the client keeps in its outbox: refusing it names it, so it can be resent. */
@@ -42,13 +48,16 @@ export function admitFrame<D extends Guarded>(
   data: ArrayBuffer,
 ): FrameFor<D> | null {
   const state = conn.data;
-  const head = new Uint8Array(data, 0, Math.min(data.byteLength, 13));
-  const light = LIGHT_PREFIXES.some((p) => startsWith(head, p));
+  const head = new Uint8Array(data);
+  const kind = head.length > KIND_AT ? head[KIND_AT] : 0;
+  const light =
+    (kind === TYPING[KIND_AT] && startsWith(head, TYPING)) ||
+    (kind === PAGE[KIND_AT] && startsWith(head, PAGE));
   if (light && !takeToken(state.typing, state.typingRate)) {
     hub.counters.frameRejected('typing_dropped');
     return null;
   }
-  const free = light || (state.session !== null && startsWith(head, END_PREFIX));
+  const free = light || (kind === END[KIND_AT] && state.session !== null && startsWith(head, END));
   if (!free && !takeToken(state, state.rate)) return refuse(hub, conn, direction, data);
   const result = parseFrame(direction, data);
   if (!result.ok) {
