@@ -8,12 +8,12 @@ import {
   hashOperatorKey,
   type Relay,
   type RelayConfigInput,
-  type RelayDeps,
   startRelay,
 } from '@conduit-chat/relay';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptingDispatcher } from '../../../test-support/accepting-dispatcher.js';
 import { launchChromium } from '../../../test-support/chromium.js';
 import { buildScriptTag } from '../../widget/vite.config.js';
 
@@ -68,12 +68,7 @@ describe('15: identity verification in Chromium (widget, relay, console)', () =>
       }),
     };
     for (const [file, html] of Object.entries(pages)) writeFileSync(join(demoDir, file), html);
-    const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
-      dispatch: () => ({ accepted: true }),
-      drain: async () => ({ drained: true, pending: 0 }),
-      stats: () => ({ pending: 0, inFlight: 0, sent: 0, retried: 0, dropped: 0 }),
-      close: async () => {},
-    };
+    const dispatcher = acceptingDispatcher();
     config = {
       host: '127.0.0.1',
       port: 0,

@@ -3,17 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  createLogger,
-  hashOperatorKey,
-  type Relay,
-  type RelayDeps,
-  startRelay,
-} from '@conduit-chat/relay';
+import { createLogger, hashOperatorKey, type Relay, startRelay } from '@conduit-chat/relay';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { acceptingDispatcher } from '../../../test-support/accepting-dispatcher.js';
+import { axeViolations } from '../../../test-support/axe.js';
 import { launchChromium } from '../../../test-support/chromium.js';
 import { buildScriptTag } from '../vite.config.js';
 
@@ -21,7 +16,6 @@ import { buildScriptTag } from '../vite.config.js';
 // served by the real relay, on a host page of another origin; an operator socket answers.
 
 const KEY = 'ck_widget_locales_ada_0123456789abcdef';
-const AXE = fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url));
 
 type Frame = Record<string, unknown> & { t: string };
 
@@ -54,16 +48,6 @@ async function operator(url: string, origin: string) {
       ws.close();
     });
   return { send, next, close };
-}
-
-/** axe-core's violations on the page (inside the widget's open shadow root too). */
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const run = (window as unknown as { axe: { run: (c: unknown) => Promise<unknown> } }).axe.run;
-    const r = (await run(document)) as { violations: { id: string; nodes: unknown[] }[] };
-    return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
 }
 
 async function box(locator: Locator) {
@@ -115,12 +99,7 @@ describe('widget languages in Chromium (script tag, real relay)', () => {
     });
     await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
     host = `http://127.0.0.1:${(hostServer.address() as AddressInfo).port}`;
-    const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
-      dispatch: () => ({ accepted: true }),
-      drain: async () => ({ drained: true, pending: 0 }),
-      stats: () => ({ pending: 0, inFlight: 0, sent: 0, retried: 0, dropped: 0 }),
-      close: async () => {},
-    };
+    const dispatcher = acceptingDispatcher();
     relay = await startRelay(
       {
         host: '127.0.0.1',
@@ -226,7 +205,7 @@ describe('widget languages in Chromium (script tag, real relay)', () => {
     const shot = join(dir, 'rtl-ar.png');
     await p.screenshot({ path: shot });
     console.log(`15: Arabic screenshot: ${shot}`);
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -257,7 +236,7 @@ describe('widget languages in Chromium (script tag, real relay)', () => {
     const send = await box(p.locator('conduit-chat .c button'));
     expect(send.left).toBeGreaterThanOrEqual((await box(p.locator('conduit-chat textarea'))).right);
     await p.screenshot({ path: join(dir, 'ja.png') });
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
     expect(errors).toEqual([]);
   });
 

@@ -3,16 +3,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createLogger,
-  hashOperatorKey,
-  type Relay,
-  type RelayDeps,
-  startRelay,
-} from '@conduit-chat/relay';
+import { createLogger, hashOperatorKey, type Relay, startRelay } from '@conduit-chat/relay';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { acceptingDispatcher } from '../../../test-support/accepting-dispatcher.js';
 import { launchChromium } from '../../../test-support/chromium.js';
 import { buildScriptTag } from '../vite.config.js';
 
@@ -73,12 +68,7 @@ describe('widget refusals in Chromium (script tag, real relay)', () => {
     await buildScriptTag(widgetDir);
     allowed = await hostPage(() => relay.url);
     foreign = await hostPage(() => relay.url, true);
-    const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
-      dispatch: () => ({ accepted: true }),
-      drain: async () => ({ drained: true, pending: 0 }),
-      stats: () => ({ pending: 0, inFlight: 0, sent: 0, retried: 0, dropped: 0 }),
-      close: async () => {},
-    };
+    const dispatcher = acceptingDispatcher();
     relay = await startRelay(
       {
         host: '127.0.0.1',

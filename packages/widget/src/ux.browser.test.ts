@@ -4,17 +4,12 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  createLogger,
-  hashOperatorKey,
-  type Relay,
-  type RelayDeps,
-  startRelay,
-} from '@conduit-chat/relay';
+import { createLogger, hashOperatorKey, type Relay, startRelay } from '@conduit-chat/relay';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { acceptingDispatcher } from '../../../test-support/accepting-dispatcher.js';
+import { axeViolations } from '../../../test-support/axe.js';
 import { launchChromium } from '../../../test-support/chromium.js';
 import { selfSignedCertificate } from '../../../test-support/tls.js';
 import { buildScriptTag } from '../vite.config.js';
@@ -23,7 +18,6 @@ import { buildScriptTag } from '../vite.config.js';
 // the script-tag widget on host pages of another origin, an operator socket driven by the test.
 
 const KEY = 'ck_widget_ux_ada_0123456789abcdef';
-const AXE = fileURLToPath(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url));
 // A 1×1 PNG: the team's logo, served over https from 127.0.0.1.
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -31,26 +25,6 @@ const PNG = Buffer.from(
 );
 
 type Frame = Record<string, unknown> & { t: string };
-
-interface AxeResult {
-  violations: { id: string; nodes: unknown[] }[];
-  passes: { nodes: { target: unknown[] }[] }[];
-}
-
-/** axe-core's violations on the page, plus a marker if it never looked inside the shadow root. */
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const r = await (
-      window as unknown as { axe: { run: (c: unknown) => Promise<AxeResult> } }
-    ).axe.run(document);
-    const inShadow = r.passes.some((p) => p.nodes.some((n) => Array.isArray(n.target[0])));
-    return [
-      ...r.violations.map((v) => `${v.id} (${v.nodes.length})`),
-      ...(inShadow ? [] : ['shadow root not checked']),
-    ];
-  });
-}
 
 /** Evaluates `fn` on the widget's shadow root. */
 const inWidget = <T>(p: Page, fn: (root: ShadowRoot) => T) =>
@@ -151,12 +125,7 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
     });
     await new Promise<void>((resolve) => logoServer.listen(0, '127.0.0.1', resolve));
     logo = `https://127.0.0.1:${(logoServer.address() as AddressInfo).port}/team.png`;
-    const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
-      dispatch: () => ({ accepted: true }),
-      drain: async () => ({ drained: true, pending: 0 }),
-      stats: () => ({ pending: 0, inFlight: 0, sent: 0, retried: 0, dropped: 0 }),
-      close: async () => {},
-    };
+    const dispatcher = acceptingDispatcher();
     const operators = [{ id: 'ada', name: 'Ada', key: hashOperatorKey(KEY) }];
     relay = await startRelay(
       {
@@ -197,7 +166,7 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
     const { page: p } = await open(serve('/auto'), { colorScheme: 'dark' });
     await openPanel(p);
     expect(await panelBackground(p)).toBe('rgb(28, 29, 33)');
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
     await p.emulateMedia({ colorScheme: 'light' });
     await p.waitForFunction(
       () =>
@@ -230,7 +199,7 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
       return (i as HTMLImageElement | null)?.naturalWidth === 1;
     });
     expect(await panelBackground(p)).toBe('rgb(28, 29, 33)');
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
 
     // A page's own data-theme wins over the site's; a logo that is not https: is not shown.
     const own = await open(
@@ -276,7 +245,7 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
     expect(look.small).toBe(0);
     expect(look.box).toEqual([0, 844, 0, 390]);
     expect(look.padding).toEqual(['47px', '34px']);
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
 
     // The wheel over the panel's header does not scroll the page behind.
     await p.mouse.move(100, 80);
@@ -334,7 +303,7 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
     await p.locator('#help').click();
     await p.locator('conduit-chat [role=dialog]').waitFor();
     expect(await p.locator('conduit-chat button.l').count()).toBe(0);
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
     await p.keyboard.press('Escape');
     await p.locator('conduit-chat [role=dialog]').waitFor({ state: 'detached' });
     expect(await p.evaluate(() => document.activeElement?.id)).toBe('help');
@@ -414,6 +383,6 @@ describe('widget UX in Chromium (issue #15, script tag, real relay)', () => {
     expect(await sound.evaluate((b) => getComputedStyle(b).textDecorationLine)).toContain(
       'line-through',
     );
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
   });
 });

@@ -4,16 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createLogger,
-  hashOperatorKey,
-  type Relay,
-  type RelayDeps,
-  startRelay,
-} from '@conduit-chat/relay';
+import { createLogger, hashOperatorKey, type Relay, startRelay } from '@conduit-chat/relay';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { acceptingDispatcher } from '../../../test-support/accepting-dispatcher.js';
+import { axeViolations } from '../../../test-support/axe.js';
 import { launchChromium } from '../../../test-support/chromium.js';
 import { buildScriptTag } from '../vite.config.js';
 
@@ -30,28 +26,6 @@ const SHOTS = here('../screenshots');
 // CONDUIT_SCREENSHOTS=1 npx vitest run --project browser packages/widget
 const SAVE = process.env.CONDUIT_SCREENSHOTS === '1';
 const shot = (name: string) => (SAVE ? { path: join(SHOTS, name) } : {});
-const AXE = here('../../../node_modules/axe-core/axe.min.js');
-
-interface AxeResult {
-  violations: { id: string; nodes: unknown[] }[];
-  passes: { nodes: { target: unknown[] }[] }[];
-}
-
-/** Runs axe-core on the page; returns the violations, plus a marker if it never looked inside the widget's shadow root. */
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const r = await (
-      window as unknown as { axe: { run: (c: unknown) => Promise<AxeResult> } }
-    ).axe.run(document);
-    // A target inside a shadow root is an array: [host selector, inner selector].
-    const inShadow = r.passes.some((p) => p.nodes.some((n) => Array.isArray(n.target[0])));
-    return [
-      ...r.violations.map((v) => `${v.id} (${v.nodes.length})`),
-      ...(inShadow ? [] : ['shadow root not checked']),
-    ];
-  });
-}
 
 type Frame = Record<string, unknown> & { t: string };
 
@@ -204,12 +178,7 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
     });
     await new Promise<void>((resolve) => hostServer.listen(0, '127.0.0.1', resolve));
     host = `http://127.0.0.1:${(hostServer.address() as AddressInfo).port}`;
-    const dispatcher: NonNullable<RelayDeps['dispatcher']> = {
-      dispatch: () => ({ accepted: true }),
-      drain: async () => ({ drained: true, pending: 0 }),
-      stats: () => ({ pending: 0, inFlight: 0, sent: 0, retried: 0, dropped: 0 }),
-      close: async () => {},
-    };
+    const dispatcher = acceptingDispatcher();
     relay = await startRelay(
       {
         host: '127.0.0.1',
@@ -506,13 +475,13 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
 
   it('has no axe-core violations: closed, offline form with errors, and a conversation', async () => {
     const { page: p } = await open('/plain');
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
     // Nobody online: the offline form, submitted empty to show its errors.
     await openPanel(p);
     await p.locator('conduit-chat form.f').waitFor();
     await p.locator('conduit-chat form.f button.pb').click();
     await p.locator('conduit-chat .e').first().waitFor();
-    expect(await axe(p)).toEqual([]);
+    expect(await axeViolations(p)).toEqual([]);
     // An operator online: the conversation, with a message from each side.
     const op = await operator();
     const chat = await open('/plain');
@@ -528,7 +497,7 @@ describe('widget in Chromium (script tag, real relay, another origin)', () => {
       text: 'Yes: https://acme.example/a11y',
     });
     await chat.page.locator('conduit-chat .i', { hasText: 'Yes:' }).waitFor();
-    expect(await axe(chat.page)).toEqual([]);
+    expect(await axeViolations(chat.page)).toEqual([]);
   });
 
   it('keeps keyboard focus in order: Escape closes the panel and returns focus to the launcher', async () => {
